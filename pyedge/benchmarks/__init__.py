@@ -1,0 +1,1 @@
+"""Benchmarks behind ``pyedge bench``: shape tables, timing and peer comparisons (tools layer)."""

@@ -1,0 +1,58 @@
+"""``pyedge bench kernels``: dense GEMM family vs NumPy float32 (and onnxruntime) per shape."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pyedge import config
+from pyedge.benchmarks.peers import ort_matmul_integer
+from pyedge.benchmarks.shapes import load_shapes
+from pyedge.benchmarks.timing import blas_kernel, median_time, pinned_threads
+from pyedge.kernels import pack_qc8w, qgemm, registry
+
+
+def bench_qgemm(name: str, m: int, n: int, k: int, threads: int, min_time: float) -> dict:
+    """Time qgemm (u8 x s8 -> int32), NumPy float32 matmul and onnxruntime on one shape."""
+    rng = np.random.default_rng(0)
+    a = rng.integers(0, 256, (m, k), dtype=np.uint8)
+    w = rng.integers(-127, 128, (n, k), dtype=np.int8)
+    af, wt = a.astype(np.float32), np.ascontiguousarray(w.T.astype(np.float32))
+    packed = pack_qc8w(w)
+    out = np.empty((m, n), dtype=np.int32)
+    kern = registry.select("qs8_qc8w_gemm", m)
+    t_ours = median_time(lambda: qgemm(a, 128, packed, out=out, num_threads=threads),
+                         min_time)
+    t_np = median_time(lambda: af @ wt, min_time)
+    ort = ort_matmul_integer(a, 128, np.ascontiguousarray(w.T), threads)
+    t_ort = median_time(ort, min_time) if ort else None
+    return {"family": "qgemm", "shape": name, "M": m, "N": n, "K": k, "kernel": kern.name,
+            "time_us": t_ours * 1e6, "gops": 2 * m * n * k / t_ours / 1e9,
+            "vs_numpy_f32": t_np / t_ours, "vs_ort": (t_ort / t_ours) if t_ort else None,
+            "numpy_us": t_np * 1e6, "ort_us": t_ort * 1e6 if t_ort else None}
+
+
+def run(tables: tuple[str, ...] = ("gemm", "mobilenet_v2_pointwise"), threads: int = 1,
+        min_time: float = 0.2, families: tuple[str, ...] = ("qgemm",)) -> dict:
+    """Benchmark every shape of ``tables``; returns rows and the environment they ran in."""
+    rows = []
+    with pinned_threads(threads):
+        for table in tables:
+            for name, (m, n, k) in load_shapes(table):
+                if "qgemm" in families:
+                    rows.append(bench_qgemm(name, m, n, k, threads, min_time))
+    return {"threads": threads, "blas": blas_kernel(), "backend": config.backend(),
+            "rows": rows}
+
+
+def format_table(result: dict) -> str:
+    """Render :func:`run`'s result as an aligned text table."""
+    head = (f"{'family':<8} {'shape':<20} {'M':>6} {'N':>5} {'K':>5} {'time us':>10} "
+            f"{'GOPS':>8} {'x np f32':>8} {'x ORT':>7}  kernel")
+    lines = [f"threads={result['threads']} backend={result['backend']} "
+             f"numpy BLAS: {result['blas']}", head, "-" * len(head)]
+    for r in result["rows"]:
+        ort = f"{r['vs_ort']:7.2f}" if r.get("vs_ort") else f"{'-':>7}"
+        lines.append(f"{r['family']:<8} {r['shape']:<20} {r['M']:>6} {r['N']:>5} {r['K']:>5} "
+                     f"{r['time_us']:>10.1f} {r['gops']:>8.1f} {r['vs_numpy_f32']:>8.2f} "
+                     f"{ort}  {r['kernel']}")
+    return "\n".join(lines)

@@ -1,0 +1,21 @@
+"""Shape tables of real layers, stored as text in pyedge/benchmarks/shapes/ (benches/shapes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+SHAPES_DIR = Path(__file__).parent / "shapes"
+
+
+def load_shapes(table: str) -> list[tuple[str, tuple[int, ...]]]:
+    """Rows of ``shapes/<table>.txt`` as (name, integers); ``#`` starts a comment."""
+    path = SHAPES_DIR / f"{table}.txt"
+    if not path.exists():
+        known = ", ".join(sorted(p.stem for p in SHAPES_DIR.glob("*.txt")))
+        raise FileNotFoundError(f"no shape table {table!r}; known: {known}")
+    rows = []
+    for line in path.read_text().splitlines():
+        fields = line.split("#", 1)[0].split()
+        if fields:
+            rows.append((fields[0], tuple(int(f) for f in fields[1:])))
+    return rows

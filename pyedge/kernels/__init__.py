@@ -1,0 +1,13 @@
+"""Public kernel API; the only package that knows backends exist.
+
+Kernel families register their native, Numba and NumPy implementations in
+:mod:`pyedge.kernels.registry`; ``available()`` lists every one this CPU can run.
+"""
+
+from pyedge.kernels.cpu import cpu_features
+from pyedge.kernels.epilogue import apply_epilogue, gemm_f32
+from pyedge.kernels.qgemm import PackedQC8W, pack_qc8w, qgemm
+from pyedge.kernels.registry import Kernel, available, select
+
+__all__ = ["Kernel", "PackedQC8W", "apply_epilogue", "available", "cpu_features", "gemm_f32",
+           "pack_qc8w", "qgemm", "select"]

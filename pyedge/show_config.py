@@ -1,0 +1,39 @@
+"""``pyedge.show_config()``: backend, CPU features, ISA paths and threads in one printout."""
+
+from __future__ import annotations
+
+import sys
+
+from pyedge import config
+
+
+def config_summary() -> dict:
+    """Return what :func:`show_config` prints, as a dict."""
+    from pyedge.kernels import registry
+    from pyedge.kernels.cpu import best_isa, cpu_features
+
+    feats = cpu_features()
+    return {
+        "backend": config.backend(),
+        "num_threads": config.get_num_threads(),
+        "cpu_features": sorted(f for f, on in feats.items() if on),
+        "best_isa": best_isa(),
+        "selected": {fam: registry.select(fam).name for fam in registry.families()},
+        "available": {fam: [k.name for k in registry.kernels(fam)]
+                      for fam in registry.families()},
+    }
+
+
+def show_config(file=None) -> None:
+    """Print the kernel backend, CPU features, chosen kernel per family and thread count."""
+    file = file or sys.stdout
+    s = config_summary()
+    print(f"pyedge backend   : {s['backend']}", file=file)
+    print(f"threads          : {s['num_threads']}", file=file)
+    print(f"cpu features     : {' '.join(s['cpu_features']) or '(none detected)'}", file=file)
+    print(f"best native ISA  : {s['best_isa']}", file=file)
+    for fam, name in s["selected"].items():
+        print(f"{fam:<17}: {name}", file=file)
+        others = [k for k in s["available"][fam] if k != name]
+        if others:
+            print(f"{'':<17}  also: {', '.join(others)}", file=file)
