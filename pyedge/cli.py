@@ -22,6 +22,19 @@ def _cmd_bench(args) -> int:
         result = bench.run(tables, threads=args.threads, min_time=args.min_time)
         print(json.dumps(result, indent=1) if args.json else bench.format_table(result))
         return 0
+    if args.what == "runtime":
+        from pyedge.benchmarks import runtime as rbench
+
+        result = rbench.run(min_time=args.min_time)
+        print(json.dumps(result, indent=1) if args.json else rbench.format_report(result))
+        return 0
+    if args.what.endswith(".pedge"):
+        from pyedge.benchmarks import runtime as rbench
+
+        result = rbench.bench_model(args.what, runs=args.runs, threads=args.threads,
+                                    batch=args.batch)
+        print(json.dumps(result, indent=1))
+        return 0
     raise SystemExit(f"pyedge bench: unknown target {args.what!r}")
 
 
@@ -128,12 +141,14 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("config", help="print backend, CPU features, kernels and threads")
     c.set_defaults(func=_cmd_config)
     b = sub.add_parser("bench", help="benchmark kernels against NumPy and onnxruntime")
-    b.add_argument("what", choices=["kernels"], help="what to benchmark")
+    b.add_argument("what", help="kernels | runtime | a .pedge model file")
     b.add_argument("--threads", type=int, default=1, help="threads for every library (1)")
     b.add_argument("--shapes", nargs="*", help="shape tables (default: gemm "
                    "mobilenet_v2_pointwise)")
     b.add_argument("--min-time", type=float, default=0.2, help="seconds per measurement")
     b.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    b.add_argument("--runs", type=int, default=100, help="timed runs of a model (100)")
+    b.add_argument("--batch", type=int, default=1, help="size of symbolic input dims (1)")
     b.set_defaults(func=_cmd_bench)
     add_runtime_commands(sub)
     return p

@@ -6,7 +6,7 @@ Imports only NumPy and pyedge's kernels, tensors, format and config.
 from pyedge.runtime.builder import GraphBuilder
 from pyedge.runtime.errors import GraphError
 from pyedge.runtime.graph import Graph, Node, ValueInfo
-from pyedge.runtime.ops import OPS
+from pyedge.runtime.ops import MODULES as OPS
 from pyedge.runtime.planner import MemoryPlan
 from pyedge.runtime.session import Model, load
 

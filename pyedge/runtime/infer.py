@@ -8,7 +8,7 @@ import numpy as np
 
 from pyedge.runtime.errors import GraphError
 from pyedge.runtime.graph import Graph
-from pyedge.runtime.ops import OPS
+from pyedge.runtime.ops import spec
 from pyedge.runtime.ops.spec import NodeCtx
 from pyedge.runtime.shapes import TensorType
 
@@ -32,7 +32,7 @@ def infer_types(graph: Graph, inputs: Mapping[str, TensorType],
     for node in graph.nodes:
         ctx = node_context(node, env, weights)
         try:
-            out = OPS[node.op].infer(ctx)
+            out = spec(node.op).infer(ctx)
         except GraphError:
             raise
         except (ValueError, TypeError, KeyError, IndexError) as exc:

@@ -15,7 +15,7 @@ from pyedge.kernels.aligned import aligned_empty
 from pyedge.runtime.errors import GraphError
 from pyedge.runtime.graph import Graph, ValueInfo
 from pyedge.runtime.infer import infer_types, node_context
-from pyedge.runtime.ops import OPS
+from pyedge.runtime.ops import MODULES, spec
 from pyedge.runtime.planner import MemoryPlan, plan_memory
 from pyedge.runtime.shapes import TensorType
 
@@ -40,7 +40,7 @@ class Model:
 
     def __init__(self, graph: Graph, weights: Mapping[str, np.ndarray], *,
                  source: object = None, recipe: dict | None = None):
-        graph.check(weights, OPS)
+        graph.check(weights, MODULES)
         self.graph = graph
         self.recipe = recipe or {}
         self._source = source  # keeps the file mapping alive
@@ -55,12 +55,12 @@ class Model:
         self._base = [None] * len(names)
         for name, w in self._weights.items():
             self._base[self._ids[name]] = w
-        self._views = {y for n in graph.nodes if OPS[n.op].view for y in n.outputs}
+        self._views = {y for n in graph.nodes if spec(n.op).view for y in n.outputs}
         self._steps, self._kernels = [], []
         for node in graph.nodes:
-            bound = OPS[node.op].bind(node_context(node, self._types, self._weights))
+            bound = spec(node.op).bind(node_context(node, self._types, self._weights))
             self._steps.append((bound.run, [self._ids[x] for x in node.inputs],
-                                [self._ids[y] for y in node.outputs], OPS[node.op].view, node))
+                                [self._ids[y] for y in node.outputs], spec(node.op).view, node))
             self._kernels.append({"node": node.name, "op": node.op, "kernel": bound.kernel})
         self._input_ids = [self._ids[v.name] for v in self.inputs]
         self._out = [(o, self._ids[o], o not in self._produced()) for o in graph.outputs]
@@ -70,7 +70,7 @@ class Model:
 
     def _produced(self) -> set[str]:
         """Outputs written by a non-view node (fresh per run, returned without a copy)."""
-        return {y for n in self.graph.nodes if not OPS[n.op].view for y in n.outputs}
+        return {y for n in self.graph.nodes if not spec(n.op).view for y in n.outputs}
 
     # -- public API -------------------------------------------------------------------------
 

@@ -1,91 +1,64 @@
-"""The op table: op type -> OpSpec, written out by hand (no registration by import magic)."""
+"""The op table: op type -> the module of pyedge.runtime.ops implementing it.
 
-from pyedge.runtime.ops import (
-    add,
-    average_pool,
-    batch_norm,
-    clip,
-    concat,
-    conv,
-    conv_transpose,
-    dequantize_linear,
-    div,
-    erf,
-    flatten,
-    gelu,
-    gemm,
-    global_average_pool,
-    hard_sigmoid,
-    hard_swish,
-    layer_norm,
-    leaky_relu,
-    matmul,
-    max_pool,
-    mul,
-    pad,
-    qgemm,
-    quantize_linear,
-    reduce_mean,
-    relu,
-    relu6,
-    reshape,
-    resize,
-    sigmoid,
-    slice,
-    softmax,
-    split,
-    squeeze,
-    sub,
-    tanh,
-    transpose,
-    unsqueeze,
-)
+Written out by hand (no registration by import magic). A module is imported the first time
+a graph uses its op, so ``import pyedge.runtime`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+
 from pyedge.runtime.ops.spec import OpSpec
 
-OPS: dict[str, OpSpec] = {
-    "Add": add.SPEC,
-    "AveragePool": average_pool.SPEC,
-    "BatchNormalization": batch_norm.SPEC,
-    "Clip": clip.SPEC,
-    "Concat": concat.SPEC,
-    "Conv": conv.SPEC,
-    "ConvTranspose": conv_transpose.SPEC,
-    "DequantizeLinear": dequantize_linear.SPEC,
-    "Div": div.SPEC,
-    "Erf": erf.SPEC,
-    "Flatten": flatten.SPEC,
-    "Gelu": gelu.SPEC,
-    "Gemm": gemm.SPEC,
-    "GlobalAveragePool": global_average_pool.SPEC,
-    "HardSigmoid": hard_sigmoid.SPEC,
-    "HardSwish": hard_swish.SPEC,
-    "LayerNormalization": layer_norm.SPEC,
-    "LeakyRelu": leaky_relu.SPEC,
-    "MatMul": matmul.SPEC,
-    "MaxPool": max_pool.SPEC,
-    "Mul": mul.SPEC,
-    "Pad": pad.SPEC,
-    "QGemm": qgemm.SPEC,
-    "QuantizeLinear": quantize_linear.SPEC,
-    "ReduceMean": reduce_mean.SPEC,
-    "Relu": relu.SPEC,
-    "Relu6": relu6.SPEC,
-    "Reshape": reshape.SPEC,
-    "Resize": resize.SPEC,
-    "Sigmoid": sigmoid.SPEC,
-    "Slice": slice.SPEC,
-    "Softmax": softmax.SPEC,
-    "Split": split.SPEC,
-    "Squeeze": squeeze.SPEC,
-    "Sub": sub.SPEC,
-    "Tanh": tanh.SPEC,
-    "Transpose": transpose.SPEC,
-    "Unsqueeze": unsqueeze.SPEC,
+MODULES: dict[str, str] = {
+    "Add": "add",
+    "AveragePool": "average_pool",
+    "BatchNormalization": "batch_norm",
+    "Clip": "clip",
+    "Concat": "concat",
+    "Conv": "conv",
+    "ConvTranspose": "conv_transpose",
+    "DequantizeLinear": "dequantize_linear",
+    "Div": "div",
+    "Erf": "erf",
+    "Flatten": "flatten",
+    "Gelu": "gelu",
+    "Gemm": "gemm",
+    "GlobalAveragePool": "global_average_pool",
+    "HardSigmoid": "hard_sigmoid",
+    "HardSwish": "hard_swish",
+    "LayerNormalization": "layer_norm",
+    "LeakyRelu": "leaky_relu",
+    "MatMul": "matmul",
+    "MaxPool": "max_pool",
+    "Mul": "mul",
+    "Pad": "pad",
+    "QGemm": "qgemm",
+    "QuantizeLinear": "quantize_linear",
+    "ReduceMean": "reduce_mean",
+    "Relu": "relu",
+    "Relu6": "relu6",
+    "Reshape": "reshape",
+    "Resize": "resize",
+    "Sigmoid": "sigmoid",
+    "Slice": "slice",
+    "Softmax": "softmax",
+    "Split": "split",
+    "Squeeze": "squeeze",
+    "Sub": "sub",
+    "Tanh": "tanh",
+    "Transpose": "transpose",
+    "Unsqueeze": "unsqueeze",
+    "Linear": "gemm",  # Gemm with transB defaulting to 1 (w[N, K])
+    "LayerNorm": "layer_norm",  # = LayerNormalization
 }
-"""Every op the runtime knows. ``Linear`` is ``Gemm`` with transB defaulting to 1 (w[N, K]);
-``LayerNorm`` is
-``LayerNormalization``."""
-OPS["Linear"] = OPS["Gemm"]
-OPS["LayerNorm"] = OPS["LayerNormalization"]
 
-__all__ = ["OPS", "OpSpec"]
+
+@functools.cache
+def spec(op: str) -> OpSpec:
+    """The OpSpec of ``op``; KeyError for an op this runtime does not know."""
+    return importlib.import_module(f"pyedge.runtime.ops.{MODULES[op]}").SPEC
+
+
+__all__ = ["MODULES", "OpSpec", "spec"]
