@@ -14,6 +14,7 @@ from pyedge.format.errors import FormatError
 from pyedge.format.layout import ALIGN, FORMAT_VERSION, META_KEY
 
 CRC_CHUNK = 1 << 22  # checksum in 4 MiB slices of the map
+DROP_MIN = 1 << 20  # tensors this large leave the resident set once checksummed
 
 
 class PedgeFile:
@@ -87,11 +88,29 @@ def _crc32(view: memoryview) -> int:
 
 
 def _check_data(view: memoryview, entries: list, data_start: int, pedge: bool,
-                crc: dict | None, where: str) -> None:
-    """Alignment, padding bytes, checksums and bool values, before any array is made."""
+                crc: dict | None, where: str, mm: mmap.mmap) -> None:
+    """Alignment, padding bytes, checksums and bool values, before any array is made.
+
+    After checksumming a tensor its pages are dropped from this process's resident set
+    (MADV_DONTNEED on a read-only file map: they stay in the page cache and fault back in
+    when a kernel reads them), so verifying a large file does not grow RSS by its size.
+    """
     for e in entries:
         with view[data_start + e.begin:data_start + e.end] as span:
             _check_tensor(span, e, data_start, pedge, crc, where)
+        if crc is not None and e.end - e.begin >= DROP_MIN:
+            _drop_pages(mm, data_start + e.begin, data_start + e.end)
+
+
+def _drop_pages(mm: mmap.mmap, begin: int, end: int) -> None:
+    advice = getattr(mmap, "MADV_DONTNEED", None)
+    if advice is None:  # pragma: no cover - not Linux/BSD
+        return
+    start = begin - begin % mmap.PAGESIZE
+    try:
+        mm.madvise(advice, start, end - start)
+    except OSError:  # pragma: no cover - advisory only
+        pass
 
 
 def _check_tensor(span: memoryview, e, data_start: int, pedge: bool, crc: dict | None,
@@ -120,7 +139,8 @@ def _max_byte(span: memoryview) -> int:
     return int(np.frombuffer(span, np.uint8).max())
 
 
-def _validate(view: memoryview, size: int, pedge: bool, verify: bool, where: str):
+def _validate(view: memoryview, mm: mmap.mmap, size: int, pedge: bool, verify: bool,
+              where: str):
     n = hdr.header_length(view[:8].tobytes(), size, where)
     data_start = 8 + n
     entries, metadata = hdr.parse(view[8:data_start].tobytes(), size - data_start, where)
@@ -135,7 +155,7 @@ def _validate(view: memoryview, size: int, pedge: bool, verify: bool, where: str
                 raise FormatError(f"{where}: tensor name {e.name!r} uses the reserved prefix "
                                   f"'__'")
     _check_data(view, entries, data_start, pedge, meta["crc32"] if pedge and verify else None,
-                where)
+                where, mm)
     return data_start, entries, metadata, meta
 
 
@@ -148,7 +168,7 @@ def _open(path, pedge: bool, verify: bool):
         mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
     try:
         with memoryview(mm) as view:
-            data_start, entries, metadata, meta = _validate(view, size, pedge, verify, where)
+            data_start, entries, metadata, meta = _validate(view, mm, size, pedge, verify, where)
     except BaseException:
         try:
             mm.close()

@@ -119,3 +119,11 @@ def test_writer_rejects_unserialisable_graph(tmp_path):
     with pytest.raises(TypeError, match="graph"):
         pf.write(tmp_path / "m.pedge", {}, graph=[1])
     assert list(tmp_path.iterdir()) == []
+
+
+def test_large_tensor_readable_after_checksum_drops_pages(tmp_path, rng):
+    w = rng.standard_normal((700, 1000)).astype(np.float32)  # 2.8 MB: pages dropped after CRC
+    pf.write(tmp_path / "big.pedge", {"w": w, "b": np.arange(3, dtype=np.int64)})
+    got = pf.read(tmp_path / "big.pedge")
+    np.testing.assert_array_equal(got.tensors["w"], w)
+    np.testing.assert_array_equal(got.tensors["b"], [0, 1, 2])
