@@ -1,4 +1,4 @@
-"""Command line: ``pyedge demo | bench | config``."""
+"""Command line: ``pyedge demo | bench | config | run | inspect``."""
 
 from __future__ import annotations
 
@@ -22,6 +22,19 @@ def _cmd_bench(args) -> int:
         result = bench.run(tables, threads=args.threads, min_time=args.min_time)
         print(json.dumps(result, indent=1) if args.json else bench.format_table(result))
         return 0
+    if args.what == "runtime":
+        from pyedge.benchmarks import runtime as rbench
+
+        result = rbench.run(min_time=args.min_time)
+        print(json.dumps(result, indent=1) if args.json else rbench.format_report(result))
+        return 0
+    if args.what.endswith(".pedge"):
+        from pyedge.benchmarks import runtime as rbench
+
+        result = rbench.bench_model(args.what, runs=args.runs, threads=args.threads,
+                                    batch=args.batch)
+        print(json.dumps(result, indent=1))
+        return 0
     raise SystemExit(f"pyedge bench: unknown target {args.what!r}")
 
 
@@ -40,6 +53,86 @@ def _cmd_demo(args) -> int:
     return 0 if ok else 1
 
 
+def _read_feeds(model, specs: list[str]) -> dict:
+    """``--input`` values: ``x.npy`` (single-input model), ``name=x.npy``, or an ``.npz``."""
+    import numpy as np
+
+    feeds = {}
+    for spec in specs:
+        name, sep, path = spec.rpartition("=")
+        if path.endswith(".npz"):
+            with np.load(path, allow_pickle=False) as z:
+                feeds.update({k: z[k] for k in z.files})
+            continue
+        if not sep:
+            if len(model.inputs) != 1:
+                raise ValueError(f"the model has inputs {[v.name for v in model.inputs]}; "
+                                 f"pass --input name=file.npy for each")
+            name = model.inputs[0].name
+        feeds[name] = np.load(path, allow_pickle=False)
+    return feeds
+
+
+def _cmd_run(args) -> int:
+    import numpy as np
+
+    import pyedge
+
+    try:
+        model = pyedge.load(args.model)
+        out = model.run(_read_feeds(model, args.input))
+    except (NotImplementedError, OSError, RuntimeError) as exc:
+        print(f"pyedge run: error: {exc}", file=sys.stderr)
+        return 2
+    if args.output:
+        np.savez(args.output, **out)
+    for name, value in out.items():
+        print(f"{name}: {value.dtype}{list(value.shape)} "
+              f"min {value.min() if value.size else '-'} max {value.max() if value.size else '-'}")
+    return 0
+
+
+def _cmd_inspect(args) -> int:
+    import pyedge
+    from pyedge.runtime.summary import format_table, summarize
+
+    try:
+        model = pyedge.load(args.model, verify=not args.no_verify)
+    except (NotImplementedError, OSError) as exc:
+        print(f"pyedge inspect: error: {exc}", file=sys.stderr)
+        return 2
+    rows = summarize(model)
+    if args.json:
+        print(json.dumps(rows, indent=1))
+        return 0
+    f = model._source
+    print(f"{args.model}: format version {f.format_version}, producer {f.producer!r}, "
+          f"{f.nbytes} bytes")
+    print("inputs:  " + ", ".join(f"{v.name} {v.type}" for v in model.inputs))
+    print("outputs: " + ", ".join(f"{v.name} {v.type}" for v in model.outputs))
+    plan = model.memory_plan()
+    print(f"activations (all symbolic dims = 1): arena {plan.arena_bytes} B, "
+          f"outputs {plan.output_bytes} B")
+    print()
+    print(format_table(rows))
+    return 0
+
+
+def add_runtime_commands(sub) -> None:
+    """``pyedge run`` and ``pyedge inspect``."""
+    r = sub.add_parser("run", help="run a .pedge model on .npy/.npz inputs")
+    r.add_argument("model", help="the .pedge file")
+    r.add_argument("--input", "-i", action="append", required=True,
+                   help="x.npy, name=x.npy or inputs.npz (repeatable)")
+    r.add_argument("--output", "-o", help="write all outputs to this .npz")
+    r.set_defaults(func=_cmd_run)
+    i = sub.add_parser("inspect", help="table of a .pedge model's nodes")
+    i.add_argument("model", help="the .pedge file")
+    i.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
+    i.add_argument("--no-verify", action="store_true", help="skip the CRC32 checks")
+    i.set_defaults(func=_cmd_inspect)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pyedge", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -48,13 +141,16 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("config", help="print backend, CPU features, kernels and threads")
     c.set_defaults(func=_cmd_config)
     b = sub.add_parser("bench", help="benchmark kernels against NumPy and onnxruntime")
-    b.add_argument("what", choices=["kernels"], help="what to benchmark")
+    b.add_argument("what", help="kernels | runtime | a .pedge model file")
     b.add_argument("--threads", type=int, default=1, help="threads for every library (1)")
     b.add_argument("--shapes", nargs="*", help="shape tables (default: gemm "
                    "mobilenet_v2_pointwise)")
     b.add_argument("--min-time", type=float, default=0.2, help="seconds per measurement")
     b.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    b.add_argument("--runs", type=int, default=100, help="timed runs of a model (100)")
+    b.add_argument("--batch", type=int, default=1, help="size of symbolic input dims (1)")
     b.set_defaults(func=_cmd_bench)
+    add_runtime_commands(sub)
     return p
 
 
