@@ -6,7 +6,7 @@
 /* Within one ISA, entries with a larger min_m come first (the registry keeps this order). */
 static const pyedge_qs8_qc8w_gemm_ukernel pyedge_qs8_qc8w_gemm_table[] = {
 #ifdef PYEDGE_HAVE_AMX
-  {"qs8_qc8w_gemm_minmax_32x32c4__amx", PYEDGE_ISA_AMX, 32, 16, 4, 64, 16,
+  {"qs8_qc8w_gemm_minmax_32x32c4__amx", PYEDGE_ISA_AMX, 32, 16, 4, 64, 2,
    pyedge_qs8_qc8w_gemm_minmax_32x32c4__amx},
 #endif
 #ifdef PYEDGE_HAVE_AVX512VNNI
