@@ -62,8 +62,13 @@ def _pack_c16k8(w: Int4Grouped, kb: int) -> tuple[np.ndarray, np.ndarray]:
     return _aligned(byte), _aligned(scale.view(np.uint16))
 
 
-PACKERS = {"canonical": _pack_canonical, "k16x8": _pack_lanes, "k8x8": _pack_lanes,
-           "c16k8": _pack_c16k8}
+def _pack_kmajor(w: Int4Grouped, kb: int) -> tuple[np.ndarray, np.ndarray]:
+    """Numba twin's layout: canonical bytes and float32 scales transposed to [K/2, N], [G, N]."""
+    return _aligned(w.q.T), _aligned(w.scale.astype(np.float32).T)
+
+
+PACKERS = {"canonical": _pack_canonical, "kmajor": _pack_kmajor, "k16x8": _pack_lanes,
+           "k8x8": _pack_lanes, "c16k8": _pack_c16k8}
 
 
 class PackedQC4W:
@@ -159,8 +164,10 @@ def _numba(qd8: bool) -> list[Kernel]:
     from pyedge.kernels._numba import qc4w as nb
 
     if qd8:
-        return [Kernel("qd8_f32_qc4w_gemm__numba", FAMILY_QD8, "numba", "numba", nb.gemm_qd8)]
-    return [Kernel("f32_qc4w_gemm__numba", FAMILY_F32, "numba", "numba", nb.gemm_f32)]
+        return [Kernel("qd8_f32_qc4w_gemm__numba", FAMILY_QD8, "numba", "numba", nb.gemm_qd8,
+                       {"layout": "kmajor"})]
+    return [Kernel("f32_qc4w_gemm__numba", FAMILY_F32, "numba", "numba", nb.gemm_f32,
+                   {"layout": "kmajor"})]
 
 
 def _numpy(qd8: bool) -> list[Kernel]:
