@@ -19,7 +19,8 @@ def _cmd_bench(args) -> int:
         from pyedge.benchmarks import kernels as bench
 
         tables = tuple(args.shapes) if args.shapes else ("gemm", "mobilenet_v2_pointwise")
-        result = bench.run(tables, threads=args.threads, min_time=args.min_time)
+        result = bench.run(tables, threads=args.threads, min_time=args.min_time,
+                           families=tuple(args.families), numba=args.numba)
         print(json.dumps(result, indent=1) if args.json else bench.format_table(result))
         return 0
     if args.what == "runtime":
@@ -149,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--json", action="store_true", help="print JSON instead of a table")
     b.add_argument("--runs", type=int, default=100, help="timed runs of a model (100)")
     b.add_argument("--batch", type=int, default=1, help="size of symbolic input dims (1)")
+    b.add_argument("--families", nargs="*", default=["qgemm", "qc4w", "lut4"],
+                   help="kernel families: qgemm qc4w lut4 (default: all)")
+    b.add_argument("--numba", action="store_true", help="also time the Numba twins")
     b.set_defaults(func=_cmd_bench)
     add_runtime_commands(sub)
     return p

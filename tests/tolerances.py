@@ -8,3 +8,8 @@ F32_GEMM = dict(rtol=2e-5, atol=2e-5)
 RUNTIME_F32 = dict(rtol=1e-5, atol=1e-6)
 # erf by Abramowitz-Stegun 7.1.26 (|error| <= 1.5e-7) against math.erf
 ERF = dict(rtol=0, atol=3e-7)
+# float activations x int4 / codebook weights: |got - exact| <= rtol * (|x| @ |w|.T) + atol,
+# i.e. relative to the sum of absolute products (float32 accumulation in any order over K).
+F32_LOWBIT = dict(rtol=1e-5, atol=1e-6)
+# qd8 x int4: every backend follows the same integer + float32 sequence -> bit-exact.
+QD8_QC4W = dict(rtol=0, atol=0)

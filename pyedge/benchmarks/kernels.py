@@ -31,8 +31,51 @@ def bench_qgemm(name: str, m: int, n: int, k: int, threads: int, min_time: float
             "numpy_us": t_np * 1e6, "ort_us": t_ort * 1e6 if t_ort else None}
 
 
+def _lowbit_row(family: str, name: str, m: int, n: int, k: int, kern, fn, t_np: float,
+                min_time: float) -> dict:
+    t = median_time(fn, min_time)
+    return {"family": family, "shape": name, "M": m, "N": n, "K": k, "kernel": kern.name,
+            "time_us": t * 1e6, "gops": 2 * m * n * k / t / 1e9, "vs_numpy_f32": t_np / t,
+            "vs_ort": None, "numpy_us": t_np * 1e6, "ort_us": None}
+
+
+def bench_lowbit(name: str, m: int, n: int, k: int, threads: int, min_time: float,
+                 families: tuple[str, ...], numba: bool = False) -> list[dict]:
+    """Time gemm_qc4w (f32 / qd8 activations, group 32) and gemm_lut (4-bit) on one shape
+    beside NumPy float32 matmul; with ``numba`` also the Numba twins (same run)."""
+    from pyedge.kernels import gemm_lut, gemm_qc4w, pack_lut, pack_qc4w
+    from pyedge.tensors import Codebook, Int4Grouped
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((m, k)).astype(np.float32)
+    w = rng.standard_normal((n, k)).astype(np.float32)
+    wt = np.ascontiguousarray(w.T)
+    out = np.empty((m, n), dtype=np.float32)
+    t_np = median_time(lambda: x @ wt, min_time)
+    cases = []
+    if "qc4w" in families:
+        packed = pack_qc4w(Int4Grouped.from_float(w, 32))
+        for act, fam in (("f32", "f32_qc4w_gemm"), ("qd8", "qd8_f32_qc4w_gemm")):
+            cases.append((f"qc4w_{act}", fam, lambda kk, a=act: gemm_qc4w(
+                x, packed, None, a, out=out, num_threads=threads, kernel=kk)))
+    if "lut4" in families:
+        lut = pack_lut(Codebook.from_float(w, 4, iters=2))
+        cases.append(("lut4", "f32_lut4_gemm", lambda kk: gemm_lut(
+            x, lut, out=out, num_threads=threads, kernel=kk)))
+    rows = []
+    for label, fam, call in cases:
+        kerns = [registry.select(fam, m)]
+        if numba:
+            kerns += registry.kernels(fam, ("numba",))
+        for kern in kerns:
+            rows.append(_lowbit_row(label, name, m, n, k, kern, lambda c=call, kk=kern: c(kk),
+                                    t_np, min_time))
+    return rows
+
+
 def run(tables: tuple[str, ...] = ("gemm", "mobilenet_v2_pointwise"), threads: int = 1,
-        min_time: float = 0.2, families: tuple[str, ...] = ("qgemm",)) -> dict:
+        min_time: float = 0.2, families: tuple[str, ...] = ("qgemm",),
+        numba: bool = False) -> dict:
     """Benchmark every shape of ``tables``; returns rows and the environment they ran in."""
     rows = []
     with pinned_threads(threads):
@@ -40,6 +83,8 @@ def run(tables: tuple[str, ...] = ("gemm", "mobilenet_v2_pointwise"), threads: i
             for name, (m, n, k) in load_shapes(table):
                 if "qgemm" in families:
                     rows.append(bench_qgemm(name, m, n, k, threads, min_time))
+                if {"qc4w", "lut4"} & set(families):
+                    rows += bench_lowbit(name, m, n, k, threads, min_time, families, numba)
     return {"threads": threads, "blas": blas_kernel(), "backend": config.backend(),
             "rows": rows}
 

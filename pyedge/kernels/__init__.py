@@ -11,3 +11,9 @@ from pyedge.kernels.registry import Kernel, available, select
 
 __all__ = ["Kernel", "PackedQC8W", "apply_epilogue", "available", "cpu_features", "gemm_f32",
            "pack_qc8w", "qgemm", "select"]
+from pyedge.kernels.qc4w import PackedQC4W, gemm_qc4w, pack_qc4w  # noqa: E402
+
+__all__ += ["PackedQC4W", "gemm_qc4w", "pack_qc4w"]
+from pyedge.kernels.lut import PackedLUT, gemm_lut, pack_lut  # noqa: E402
+
+__all__ += ["PackedLUT", "gemm_lut", "pack_lut"]
