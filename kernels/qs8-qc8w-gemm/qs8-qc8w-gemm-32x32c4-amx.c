@@ -16,6 +16,8 @@ typedef struct {
 enum { AMX_NR = 16, AMX_KC = 64, AMX_TILE_ROWS = 16 };
 /* Rows of activations processed per pass over one block of weights (keeps a in L2). */
 #define AMX_A_CHUNK_BYTES (256u * 1024u)
+/* Outputs this large (bytes of a 32-bit result) are written with streaming stores. */
+#define AMX_STREAM_BYTES (1u << 20)
 
 typedef struct {
   const uint8_t* a;
@@ -114,7 +116,9 @@ void pyedge_qs8_qc8w_gemm_minmax_32x32c4__amx(size_t m, size_t n, size_t k, cons
   const size_t kblocks = kpad / AMX_KC, bstride = AMX_NR * kpad;
   const size_t nblocks = PYEDGE_DIV_UP(n, AMX_NR);
   const pyedge_amx_a A = {a, a_stride, m, k, (m - 1) * a_stride + k, tr, stage};
-  const pyedge_qepi_avx512 e = pyedge_qepi_avx512_init(p);
+  pyedge_qepi_avx512 e = pyedge_qepi_avx512_init(p);
+  e.stream = m * n * 4 >= AMX_STREAM_BYTES;
+  /* rows in chunks of `chunk`, then channel pairs, then 32-row tiles */
   const size_t chunk = PYEDGE_MAX(32, AMX_A_CHUNK_BYTES / kpad / 32 * 32);
   for (size_t mc = 0; mc < m; mc += chunk) {
     const size_t mend = PYEDGE_MIN(m, mc + chunk);
@@ -135,5 +139,6 @@ void pyedge_qs8_qc8w_gemm_minmax_32x32c4__amx(size_t m, size_t n, size_t k, cons
       }
     }
   }
+  if (e.stream) _mm_sfence();  /* order the streaming stores before the caller reads out */
   _tile_release();
 }

@@ -5,10 +5,13 @@ every output element is computed by one ukernel call in the same order, so resul
 depend on the thread count.
 """
 
+cimport numpy as cnp
 from cython.parallel cimport prange
 from libc.stdint cimport int8_t, int32_t, uint8_t, uint32_t
 
 import numpy as np
+
+cnp.import_array()
 
 cdef extern from "pyedge/qs8-qc8w-gemm-table.h" nogil:
     ctypedef struct pyedge_qparams:
@@ -62,13 +65,13 @@ def pack(int index, const int8_t[:, ::1] w):
 def gemm(int index, const uint8_t[:, ::1] a, int a_zero_point, const int8_t[::1] packed,
          const int32_t[::1] wsum, const int32_t[::1] bias, const float[::1] multiplier,
          int out_kind, int out_zero_point, int qmin, int qmax, float fmin, float fmax,
-         out, int num_threads):
+         cnp.ndarray out, int num_threads):
     """out[M, N] = epilogue(a @ w.T); arguments are validated by pyedge.kernels.qgemm."""
     cdef const pyedge_qs8_qc8w_gemm_ukernel* u = &pyedge_qs8_qc8w_gemm_table[index]
     cdef size_t m = a.shape[0], k = a.shape[1], n = wsum.shape[0]
     cdef size_t kpad = (k + u.kc - 1) // u.kc * u.kc
     cdef size_t elsize = out.itemsize
-    cdef char* outp = <char*> <size_t> out.ctypes.data
+    cdef char* outp = <char*> cnp.PyArray_DATA(out)
     cdef size_t nblocks = (n + u.nr - 1) // u.nr
     cdef size_t mblocks = (m + u.mr - 1) // u.mr
     cdef bint split_m = mblocks >= <size_t> (4 * num_threads) or nblocks < <size_t> num_threads
@@ -85,6 +88,11 @@ def gemm(int index, const uint8_t[:, ::1] a, int a_zero_point, const int8_t[::1]
     base.qmax = qmax
     base.fmin = fmin
     base.fmax = fmax
+    if nchunks == 1:  # no OpenMP region for one thread (saves its start-up per call)
+        with nogil:
+            _chunk(u, &base, 0, 1, split_m, units, m, n, k, kpad, &a[0, 0], &packed[0], outp,
+                   elsize)
+        return out
     for c in prange(nchunks, nogil=True, num_threads=nchunks, schedule="static"):
         _chunk(u, &base, c, nchunks, split_m, units, m, n, k, kpad, &a[0, 0], &packed[0],
                outp, elsize)
