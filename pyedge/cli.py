@@ -19,7 +19,8 @@ def _cmd_bench(args) -> int:
         from pyedge.benchmarks import kernels as bench
 
         tables = tuple(args.shapes) if args.shapes else ("gemm", "mobilenet_v2_pointwise")
-        result = bench.run(tables, threads=args.threads, min_time=args.min_time)
+        result = bench.run(tables, threads=args.threads, min_time=args.min_time,
+                           kernels=tuple(args.kernel or ("auto",)))
         print(json.dumps(result, indent=1) if args.json else bench.format_table(result))
         return 0
     raise SystemExit(f"pyedge bench: unknown target {args.what!r}")
@@ -54,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
                    "mobilenet_v2_pointwise)")
     b.add_argument("--min-time", type=float, default=0.2, help="seconds per measurement")
     b.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    b.add_argument("--kernel", action="append", metavar="NAME",
+                   help="time this qgemm implementation (a name from `pyedge config`, or "
+                   "'auto' for the default choice); repeat for one row per kernel and shape "
+                   "(default: auto)")
     b.set_defaults(func=_cmd_bench)
     return p
 
