@@ -20,7 +20,8 @@ def _cmd_bench(args) -> int:
 
         tables = tuple(args.shapes) if args.shapes else ("gemm", "mobilenet_v2_pointwise")
         result = bench.run(tables, threads=args.threads, min_time=args.min_time,
-                           families=tuple(args.families), numba=args.numba)
+                           families=tuple(args.families), numba=args.numba,
+                           kernels=tuple(args.kernel or ("auto",)))
         print(json.dumps(result, indent=1) if args.json else bench.format_table(result))
         return 0
     if args.what == "runtime":
@@ -153,6 +154,10 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--families", nargs="*", default=["qgemm", "qc4w", "lut4"],
                    help="kernel families: qgemm qc4w lut4 (default: all)")
     b.add_argument("--numba", action="store_true", help="also time the Numba twins")
+    b.add_argument("--kernel", action="append", metavar="NAME",
+                   help="time this qgemm implementation (a name from `pyedge config`, or "
+                   "'auto' for the default choice); repeat for one row per kernel and shape "
+                   "(default: auto)")
     b.set_defaults(func=_cmd_bench)
     add_runtime_commands(sub)
     return p

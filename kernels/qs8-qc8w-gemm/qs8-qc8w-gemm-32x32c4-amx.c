@@ -16,6 +16,8 @@ typedef struct {
 enum { AMX_NR = 16, AMX_KC = 64, AMX_TILE_ROWS = 16 };
 /* Rows of activations processed per pass over one block of weights (keeps a in L2). */
 #define AMX_A_CHUNK_BYTES (256u * 1024u)
+/* Outputs this large (bytes of a 32-bit result) are written with streaming stores. */
+#define AMX_STREAM_BYTES (1u << 20)
 
 typedef struct {
   const uint8_t* a;
@@ -44,32 +46,57 @@ typedef struct {
     }                                                                                        \
   } while (0)
 
-/* Epilogue of one accumulator tile (in buf, tr rows of 16) for rows r0.. and block b. */
-PYEDGE_INLINE void pyedge_amx_store(const int32_t* buf, size_t r0, size_t tr, size_t m, size_t b,
-                                    size_t n, const pyedge_qparams* p,
-                                    const pyedge_qepi_avx512* e, void* out, size_t out_stride) {
-  const size_t c0 = b * AMX_NR;
-  const __mmask16 mask = n - c0 >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - c0)) - 1u);
-  const __m512i adj = pyedge_qepi_avx512_adj(p, c0, mask);
-  const __m512 mult = pyedge_qepi_avx512_mult(p, c0, mask);
-  const size_t rows = PYEDGE_MIN(tr, m - r0);
-  for (size_t i = 0; i < rows; i++)
-    pyedge_qepi_avx512_store(e, _mm512_load_si512(buf + i * 16), adj, mult, mask, out,
-                             (r0 + i) * out_stride + c0);
+/* Per pair of channel blocks: the zero-point/bias adjustment (each accumulator tile row's
+ * initial value), multipliers and lane masks. */
+typedef struct {
+  _Alignas(64) int32_t adj[2][16];
+  __m512 mult[2];
+  __mmask16 mask[2];
+} pyedge_amx_group;
+
+PYEDGE_INLINE void pyedge_amx_group_init(pyedge_amx_group* g, size_t b, size_t nblocks,
+                                         size_t n, const pyedge_qparams* p) {
+  for (size_t j = 0; j < 2; j++) {
+    const size_t c0 = (b + j) * AMX_NR;
+    g->mask[j] = b + j >= nblocks ? 0
+                 : n - c0 >= 16   ? (__mmask16)0xFFFF
+                                  : (__mmask16)((1u << (n - c0)) - 1u);
+    _mm512_store_si512(g->adj[j], pyedge_qepi_avx512_adj(p, c0, g->mask[j]));
+    g->mult[j] = pyedge_qepi_avx512_mult(p, c0, g->mask[j]);
+  }
 }
+
+/* Write accumulator tile `t` (already adjusted) for rows r0.. and block j of the group:
+ * int32 tiles of 16 full rows and columns go straight to out when its rows are 64-byte
+ * aligned (tile stores splitting cache lines were measured 3x slower), others through buf
+ * and the vector epilogue. */
+#define AMX_STORE_C(t, j, r0)                                                                 \
+  do {                                                                                        \
+    const size_t rows_ = PYEDGE_MIN(A->tr, A->m - (r0));                                      \
+    const size_t c0_ = (b + (j)) * AMX_NR;                                                    \
+    int32_t* dst_ = (int32_t*)out + (r0) * out_stride + c0_;                                  \
+    if (e->kind == PYEDGE_OUT_INT32 && rows_ == AMX_TILE_ROWS && g->mask[j] == 0xFFFF &&      \
+        ((uintptr_t)dst_ & 63) == 0 && (out_stride & 15) == 0) {                              \
+      _tile_stored(t, dst_, out_stride * 4);                                                  \
+    } else {                                                                                  \
+      _tile_stored(t, buf, 64);                                                               \
+      for (size_t i_ = 0; i_ < rows_; i_++)                                                   \
+        pyedge_qepi_avx512_store(e, _mm512_load_si512(buf + i_ * 16), _mm512_setzero_si512(), \
+                                 g->mult[j], g->mask[j], out, ((r0) + i_) * out_stride + c0_); \
+    }                                                                                         \
+  } while (0)
 
 /* MT (1, 2) row tiles x NT (1, 2) channel blocks starting at row r0 and block b. */
 PYEDGE_INLINE void pyedge_amx_tile(int MT, int NT, const pyedge_amx_a* A, size_t r0, size_t b,
-                                   const int8_t* w, size_t bstride, size_t kblocks, size_t n,
-                                   const pyedge_qparams* p, const pyedge_qepi_avx512* e,
-                                   int32_t (*buf)[256], void* out, size_t out_stride) {
-  _tile_zero(0);
-  if (NT > 1) _tile_zero(1);
-  if (MT > 1) _tile_zero(2);
-  if (MT > 1 && NT > 1) _tile_zero(3);
+                                   const int8_t* w, size_t bstride, size_t kblocks,
+                                   const pyedge_amx_group* g, const pyedge_qepi_avx512* e,
+                                   int32_t* buf, void* out, size_t out_stride) {
+  /* accumulators start at bias - a_zero_point * wsum (stride 0: one row repeated) */
+  _tile_loadd(0, g->adj[0], 0);
+  if (NT > 1) _tile_loadd(1, g->adj[1], 0);
+  if (MT > 1) _tile_loadd(2, g->adj[0], 0);
+  if (MT > 1 && NT > 1) _tile_loadd(3, g->adj[1], 0);
   const int8_t* w0 = w + b * bstride;
-  /* All loads of a k block before its products: tiles are not renamed, and this order lets
-   * the loads of block kb+1 overlap the products of block kb (measured 4x faster). */
   /* All loads of a k block before its products: tiles are not renamed, and this order lets
    * the loads of block kb+1 overlap the products of block kb (measured 3-4x faster). */
   for (size_t kb = 0; kb < kblocks; kb++) {
@@ -82,17 +109,10 @@ PYEDGE_INLINE void pyedge_amx_tile(int MT, int NT, const pyedge_amx_a* A, size_t
     if (MT > 1) _tile_dpbusd(2, 5, 6);
     if (MT > 1 && NT > 1) _tile_dpbusd(3, 5, 7);
   }
-  _tile_stored(0, buf[0], 64);
-  if (NT > 1) _tile_stored(1, buf[1], 64);
-  if (MT > 1) _tile_stored(2, buf[2], 64);
-  if (MT > 1 && NT > 1) _tile_stored(3, buf[3], 64);
-  pyedge_amx_store(buf[0], r0, A->tr, A->m, b, n, p, e, out, out_stride);
-  if (NT > 1) pyedge_amx_store(buf[1], r0, A->tr, A->m, b + 1, n, p, e, out, out_stride);
-  if (MT > 1) {
-    pyedge_amx_store(buf[2], r0 + A->tr, A->tr, A->m, b, n, p, e, out, out_stride);
-    if (NT > 1) pyedge_amx_store(buf[3], r0 + A->tr, A->tr, A->m, b + 1, n, p, e, out,
-                                 out_stride);
-  }
+  AMX_STORE_C(0, 0, r0);
+  if (NT > 1) AMX_STORE_C(1, 1, r0);
+  if (MT > 1) AMX_STORE_C(2, 0, r0 + A->tr);
+  if (MT > 1 && NT > 1) AMX_STORE_C(3, 1, r0 + A->tr);
 }
 
 void pyedge_qs8_qc8w_gemm_minmax_32x32c4__amx(size_t m, size_t n, size_t k, const uint8_t* a,
@@ -108,32 +128,37 @@ void pyedge_qs8_qc8w_gemm_minmax_32x32c4__amx(size_t m, size_t n, size_t k, cons
     cfg.rows[t] = t < 6 ? (uint8_t)tr : AMX_TILE_ROWS;
   }
   _tile_loadconfig(&cfg);
-  _Alignas(64) int32_t buf[4][256];
+  _Alignas(64) int32_t buf[256];
   _Alignas(64) uint8_t stage[2][AMX_TILE_ROWS * AMX_KC];
   const size_t kpad = PYEDGE_ROUND_UP(k, AMX_KC);
   const size_t kblocks = kpad / AMX_KC, bstride = AMX_NR * kpad;
   const size_t nblocks = PYEDGE_DIV_UP(n, AMX_NR);
   const pyedge_amx_a A = {a, a_stride, m, k, (m - 1) * a_stride + k, tr, stage};
-  const pyedge_qepi_avx512 e = pyedge_qepi_avx512_init(p);
+  pyedge_qepi_avx512 e = pyedge_qepi_avx512_init(p);
+  e.stream = m * n * 4 >= AMX_STREAM_BYTES;
+  /* rows in chunks of `chunk`, then channel pairs, then 32-row tiles */
   const size_t chunk = PYEDGE_MAX(32, AMX_A_CHUNK_BYTES / kpad / 32 * 32);
+  pyedge_amx_group g;
   for (size_t mc = 0; mc < m; mc += chunk) {
     const size_t mend = PYEDGE_MIN(m, mc + chunk);
     for (size_t b = 0; b < nblocks; b += 2) {
+      pyedge_amx_group_init(&g, b, nblocks, n, p);
       const int two = b + 1 < nblocks;
       size_t r = mc;
-      for (; r + 2 * AMX_TILE_ROWS <= mend || (r + AMX_TILE_ROWS < mend); r += 32) {
+      for (; r + AMX_TILE_ROWS < mend; r += 2 * AMX_TILE_ROWS) {  /* two row tiles */
         if (two)
-          pyedge_amx_tile(2, 2, &A, r, b, w, bstride, kblocks, n, p, &e, buf, out, out_stride);
+          pyedge_amx_tile(2, 2, &A, r, b, w, bstride, kblocks, &g, &e, buf, out, out_stride);
         else
-          pyedge_amx_tile(2, 1, &A, r, b, w, bstride, kblocks, n, p, &e, buf, out, out_stride);
+          pyedge_amx_tile(2, 1, &A, r, b, w, bstride, kblocks, &g, &e, buf, out, out_stride);
       }
       if (r < mend) {
         if (two)
-          pyedge_amx_tile(1, 2, &A, r, b, w, bstride, kblocks, n, p, &e, buf, out, out_stride);
+          pyedge_amx_tile(1, 2, &A, r, b, w, bstride, kblocks, &g, &e, buf, out, out_stride);
         else
-          pyedge_amx_tile(1, 1, &A, r, b, w, bstride, kblocks, n, p, &e, buf, out, out_stride);
+          pyedge_amx_tile(1, 1, &A, r, b, w, bstride, kblocks, &g, &e, buf, out, out_stride);
       }
     }
   }
+  if (e.stream) _mm_sfence();  /* order the streaming stores before the caller reads out */
   _tile_release();
 }

@@ -9,26 +9,37 @@ from pyedge.benchmarks.peers import ort_matmul_integer
 from pyedge.benchmarks.shapes import load_shapes
 from pyedge.benchmarks.timing import blas_kernel, median_time, pinned_threads
 from pyedge.kernels import pack_qc8w, qgemm, registry
+from pyedge.kernels.aligned import aligned_empty
 
 
-def bench_qgemm(name: str, m: int, n: int, k: int, threads: int, min_time: float) -> dict:
-    """Time qgemm (u8 x s8 -> int32), NumPy float32 matmul and onnxruntime on one shape."""
+def bench_qgemm(name: str, m: int, n: int, k: int, threads: int, min_time: float,
+                kernels: tuple[str, ...] = ("auto",)) -> list[dict]:
+    """Time qgemm (u8 x s8 -> int32), NumPy float32 matmul and onnxruntime on one shape.
+
+    One row per entry of ``kernels``: a kernel name forces that implementation, ``"auto"``
+    takes the registry's choice for ``m`` rows; NumPy and onnxruntime are timed once.
+    """
     rng = np.random.default_rng(0)
     a = rng.integers(0, 256, (m, k), dtype=np.uint8)
     w = rng.integers(-127, 128, (n, k), dtype=np.int8)
     af, wt = a.astype(np.float32), np.ascontiguousarray(w.T.astype(np.float32))
     packed = pack_qc8w(w)
-    out = np.empty((m, n), dtype=np.int32)
-    kern = registry.select("qs8_qc8w_gemm", m)
-    t_ours = median_time(lambda: qgemm(a, 128, packed, out=out, num_threads=threads),
-                         min_time)
+    out = aligned_empty(m * n, np.int32).reshape(m, n)  # as qgemm allocates it
     t_np = median_time(lambda: af @ wt, min_time)
     ort = ort_matmul_integer(a, 128, np.ascontiguousarray(w.T), threads)
     t_ort = median_time(ort, min_time) if ort else None
-    return {"family": "qgemm", "shape": name, "M": m, "N": n, "K": k, "kernel": kern.name,
-            "time_us": t_ours * 1e6, "gops": 2 * m * n * k / t_ours / 1e9,
-            "vs_numpy_f32": t_np / t_ours, "vs_ort": (t_ort / t_ours) if t_ort else None,
-            "numpy_us": t_np * 1e6, "ort_us": t_ort * 1e6 if t_ort else None}
+    rows = []
+    for name_k in kernels:
+        kern = registry.select("qs8_qc8w_gemm", m) if name_k == "auto" else registry.get(name_k)
+        t_ours = median_time(lambda kern=kern: qgemm(a, 128, packed, out=out,
+                                                     num_threads=threads, kernel=kern),
+                             min_time)
+        rows.append({"family": "qgemm", "shape": name, "M": m, "N": n, "K": k,
+                     "kernel": kern.name, "time_us": t_ours * 1e6,
+                     "gops": 2 * m * n * k / t_ours / 1e9, "vs_numpy_f32": t_np / t_ours,
+                     "vs_ort": (t_ort / t_ours) if t_ort else None, "numpy_us": t_np * 1e6,
+                     "ort_us": t_ort * 1e6 if t_ort else None})
+    return rows
 
 
 def _lowbit_row(family: str, name: str, m: int, n: int, k: int, kern, fn, t_np: float,
@@ -75,14 +86,21 @@ def bench_lowbit(name: str, m: int, n: int, k: int, threads: int, min_time: floa
 
 def run(tables: tuple[str, ...] = ("gemm", "mobilenet_v2_pointwise"), threads: int = 1,
         min_time: float = 0.2, families: tuple[str, ...] = ("qgemm",),
-        numba: bool = False) -> dict:
-    """Benchmark every shape of ``tables``; returns rows and the environment they ran in."""
+        numba: bool = False, kernels: tuple[str, ...] = ("auto",)) -> dict:
+    """Benchmark every shape of ``tables``; returns rows and the environment they ran in.
+
+    ``kernels`` lists the qgemm implementations to time per shape (``"auto"``: the registry's
+    choice); unknown names raise KeyError before anything is timed.
+    """
+    for name_k in kernels:
+        if name_k != "auto":
+            registry.get(name_k)
     rows = []
     with pinned_threads(threads):
         for table in tables:
             for name, (m, n, k) in load_shapes(table):
                 if "qgemm" in families:
-                    rows.append(bench_qgemm(name, m, n, k, threads, min_time))
+                    rows.extend(bench_qgemm(name, m, n, k, threads, min_time, kernels))
                 if {"qc4w", "lut4"} & set(families):
                     rows += bench_lowbit(name, m, n, k, threads, min_time, families, numba)
     return {"threads": threads, "blas": blas_kernel(), "backend": config.backend(),

@@ -29,6 +29,8 @@ def check_array(name: str, x, dtypes: tuple, ndim: int | None = None,
 
 def check_int(name: str, value, lo: int, hi: int) -> int:
     """Return ``value`` as int if it is an integer in [lo, hi]."""
+    if type(value) is int and lo <= value <= hi:  # fast path of the checks below
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an int, got {type(value).__name__}")
     if not lo <= int(value) <= hi:

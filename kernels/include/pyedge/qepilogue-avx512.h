@@ -8,11 +8,13 @@ typedef struct {
   __m512 flo, fhi;  /* float bounds: [qmin - zp, qmax - zp] for 8-bit, [fmin, fmax] for float */
   __m512i zp;
   int kind;
+  int stream;  /* full, 64-byte aligned 32-bit rows bypass the cache (outputs larger than L2) */
 } pyedge_qepi_avx512;
 
 PYEDGE_INLINE pyedge_qepi_avx512 pyedge_qepi_avx512_init(const pyedge_qparams* p) {
   pyedge_qepi_avx512 e;
   e.kind = p->out_kind;
+  e.stream = 0;
   e.zp = _mm512_set1_epi32(p->out_zero_point);
   if (p->out_kind == PYEDGE_OUT_FLOAT32) {
     e.flo = _mm512_set1_ps(p->fmin);
@@ -45,13 +47,21 @@ PYEDGE_INLINE void pyedge_qepi_avx512_store(const pyedge_qepi_avx512* e, __m512i
                                             void* out, size_t idx) {
   acc = _mm512_add_epi32(acc, adj);
   if (e->kind == PYEDGE_OUT_INT32) {
-    _mm512_mask_storeu_epi32((int32_t*)out + idx, mask, acc);
+    int32_t* dst = (int32_t*)out + idx;
+    if (e->stream && mask == 0xFFFF && ((uintptr_t)dst & 63) == 0)
+      _mm512_stream_si512((void*)dst, acc);
+    else
+      _mm512_mask_storeu_epi32(dst, mask, acc);
     return;
   }
   __m512 x = _mm512_mul_ps(_mm512_cvtepi32_ps(acc), mult);
   x = _mm512_min_ps(e->fhi, _mm512_max_ps(e->flo, x));
   if (e->kind == PYEDGE_OUT_FLOAT32) {
-    _mm512_mask_storeu_ps((float*)out + idx, mask, x);
+    float* dst = (float*)out + idx;
+    if (e->stream && mask == 0xFFFF && ((uintptr_t)dst & 63) == 0)
+      _mm512_stream_ps(dst, x);
+    else
+      _mm512_mask_storeu_ps(dst, mask, x);
     return;
   }
   const __m512i q = _mm512_add_epi32(_mm512_cvtps_epi32(x), e->zp);
