@@ -30,8 +30,10 @@ PYEDGE_INLINE void tile(const size_t mr, const size_t nc, const size_t bits, siz
     for (size_t c = 0; c < nc; c++) acc[r][c] = _mm256_setzero_ps();
   for (size_t k0 = 0; k0 < k; k0 += kb) {
     __m256i v[2];
-    for (size_t c = 0; c < nc; c++)
+    for (size_t c = 0; c < nc; c++) {
       v[c] = _mm256_loadu_si256((const __m256i*)(w + c * wstride + (k0 / kb) * 32));
+      _mm_prefetch((const char*)(w + c * wstride + (k0 / kb) * 32 + 512), _MM_HINT_T0);
+    }
     for (size_t kt = k0; kt < PYEDGE_MIN(k, k0 + kb); kt += 8) {
       const size_t left = k - kt;
       __m256 xv[4];

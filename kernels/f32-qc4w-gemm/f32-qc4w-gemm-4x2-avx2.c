@@ -14,13 +14,16 @@ PYEDGE_INLINE void tile(const size_t mr, const size_t nc, size_t k, size_t group
                         const float* x, size_t x_stride, const uint8_t* w, size_t wstride,
                         const float* scale, size_t sstride, const float* bias, float* out,
                         size_t out_stride) {
+  const int gshift = __builtin_ctzll(group); /* group is a power of two */
   __m256 acc[4][2];
   for (size_t r = 0; r < mr; r++)
     for (size_t c = 0; c < nc; c++) acc[r][c] = _mm256_setzero_ps();
   for (size_t k0 = 0; k0 < k; k0 += 64) {
     __m256i v[2];
-    for (size_t c = 0; c < nc; c++)
+    for (size_t c = 0; c < nc; c++) {
       v[c] = _mm256_loadu_si256((const __m256i*)(w + c * wstride + k0 / 2));
+      _mm_prefetch((const char*)(w + c * wstride + k0 / 2 + 512), _MM_HINT_T0);
+    }
     const size_t tc = PYEDGE_MIN(64, k - k0) / 8;
     for (size_t t = 0; t < tc; t++) {
       const size_t kk = k0 + 8 * t;
@@ -30,7 +33,7 @@ PYEDGE_INLINE void tile(const size_t mr, const size_t nc, size_t k, size_t group
         const __m256i q = _mm256_srai_epi32(_mm256_slli_epi32(v[c], 28), 28);
         v[c] = _mm256_srli_epi32(v[c], 4);
         const __m256 wv = _mm256_mul_ps(_mm256_cvtepi32_ps(q),
-                                        _mm256_set1_ps(scale[c * sstride + kk / group]));
+                                        _mm256_set1_ps(scale[c * sstride + (kk >> gshift)]));
         for (size_t r = 0; r < mr; r++) acc[r][c] = _mm256_fmadd_ps(wv, xv[r], acc[r][c]);
       }
     }
