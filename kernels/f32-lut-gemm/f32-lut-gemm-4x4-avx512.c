@@ -15,8 +15,10 @@ PYEDGE_INLINE void tile(const size_t mr, const size_t nc, const size_t bits, siz
   size_t k0 = 0;
   for (; k0 + kb <= k; k0 += kb) {
     __m512i v[4];
-    for (size_t c = 0; c < nc; c++)
+    for (size_t c = 0; c < nc; c++) {
       v[c] = _mm512_loadu_si512((const void*)(w + c * wstride + (k0 / kb) * 64));
+      _mm_prefetch((const char*)(w + c * wstride + (k0 / kb) * 64 + 1024), _MM_HINT_T0);
+    }
     for (size_t t = 0; t < per; t++) {
       __m512 xv[4];
       for (size_t r = 0; r < mr; r++) xv[r] = _mm512_loadu_ps(x + r * x_stride + k0 + 16 * t);

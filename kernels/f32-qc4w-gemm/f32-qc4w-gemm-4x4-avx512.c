@@ -16,8 +16,10 @@ PYEDGE_INLINE void tile(const size_t mr, const size_t nc, size_t k, const size_t
   for (size_t k0 = 0; k0 < k; k0 += 128) {
     const size_t ngb = PYEDGE_MIN(128, k - k0) / group;  /* groups in this block */
     __m512i v[4];
-    for (size_t c = 0; c < nc; c++)
+    for (size_t c = 0; c < nc; c++) {
       v[c] = _mm512_loadu_si512((const void*)(w + c * wstride + k0 / 2));
+      _mm_prefetch((const char*)(w + c * wstride + k0 / 2 + 1024), _MM_HINT_T0);
+    }
     for (size_t gb = 0; gb < ngb; gb++, sg++) {
       __m512 tab[4];
       for (size_t c = 0; c < nc; c++)

@@ -47,18 +47,20 @@ def _pack_lanes(w: Int4Grouped, kb: int) -> tuple[np.ndarray, np.ndarray]:
     return _aligned(words.astype("<u4").view(np.uint8)), _aligned(scale)
 
 
-def _pack_c16k8(w: Int4Grouped, kb: int) -> tuple[np.ndarray, np.ndarray]:
-    """C16K8: 16-channel blocks, 8-k chunks of 64 bytes, offset nibbles u = q + 8."""
+def _pack_blocks(w: Int4Grouped, sub: int) -> tuple[np.ndarray, np.ndarray]:
+    """C16K8 (sub=1) / C64K8 (sub=4): blocks of 16*sub channels, per 8-k chunk ``sub``
+    16-channel pieces of 64 bytes; offset nibbles u = q + 8; float16 scales [block][G][lane]."""
     n, k = w.shape
-    nb = -(-n // 16)
-    u = np.full((nb * 16, k), 8, dtype=np.uint8)
+    cb = 16 * sub
+    nb = -(-n // cb)
+    u = np.full((nb * cb, k), 8, dtype=np.uint8)
     u[:n] = (w.values() + 8).astype(np.uint8)
-    u = u.reshape(nb, 16, k // 8, 8)  # [block, lane, chunk, 8 k]
+    u = u.reshape(nb, cb, k // 8, 8)  # [block, lane, chunk, 8 k]
     byte = u[..., :4] | (u[..., 4:] << np.uint8(4))  # [block, lane, chunk, 4]
     byte = byte.transpose(0, 2, 1, 3)  # [block, chunk, lane, 4]
-    scale = np.zeros((nb * 16, k // w.group_size), dtype=np.float16)
+    scale = np.zeros((nb * cb, k // w.group_size), dtype=np.float16)
     scale[:n] = w.scale
-    scale = scale.reshape(nb, 16, -1).transpose(0, 2, 1)  # [block, group, lane]
+    scale = scale.reshape(nb, cb, -1).transpose(0, 2, 1)  # [block, group, lane]
     return _aligned(byte), _aligned(scale.view(np.uint16))
 
 
@@ -68,7 +70,8 @@ def _pack_kmajor(w: Int4Grouped, kb: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 PACKERS = {"canonical": _pack_canonical, "kmajor": _pack_kmajor, "k16x8": _pack_lanes,
-           "k8x8": _pack_lanes, "c16k8": _pack_c16k8}
+           "k8x8": _pack_lanes, "c16k8": lambda w, kb: _pack_blocks(w, 1),
+           "c64k8": lambda w, kb: _pack_blocks(w, 4)}
 
 
 class PackedQC4W:

@@ -8,15 +8,21 @@ static const pyedge_qc4w_gemm_ukernel pyedge_qc4w_gemm_table[] = {
    (void*)pyedge_f32_qc4w_gemm_1x4__scalar},
   {"qd8_f32_qc4w_gemm_1x4__scalar", PYEDGE_ISA_SCALAR, 1, PYEDGE_QC4W_CANONICAL, 1, 4, 32, 1,
    (void*)pyedge_qd8_f32_qc4w_gemm_1x4__scalar},
+#ifdef PYEDGE_HAVE_AVX2
+  {"f32_qc4w_gemm_4x2__avx2", PYEDGE_ISA_AVX2, 0, PYEDGE_QC4W_K8X8, 4, 2, 64, 1,
+   (void*)pyedge_f32_qc4w_gemm_4x2__avx2},
+  {"qd8_f32_qc4w_gemm_2x16c8__avx2", PYEDGE_ISA_AVX2, 1, PYEDGE_QC4W_C16K8, 2, 16, 8, 16,
+   (void*)pyedge_qd8_f32_qc4w_gemm_2x16c8__avx2},
+#endif
 #ifdef PYEDGE_HAVE_AVX512
   {"f32_qc4w_gemm_4x4__avx512", PYEDGE_ISA_AVX512, 0, PYEDGE_QC4W_K16X8, 4, 4, 128, 1,
    (void*)pyedge_f32_qc4w_gemm_4x4__avx512},
-  {"qd8_f32_qc4w_gemm_4x32c8__avx512", PYEDGE_ISA_AVX512, 1, PYEDGE_QC4W_C16K8, 4, 32, 8, 16,
+  {"qd8_f32_qc4w_gemm_4x32c8__avx512", PYEDGE_ISA_AVX512, 1, PYEDGE_QC4W_C64K8, 4, 32, 8, 64,
    (void*)pyedge_qd8_f32_qc4w_gemm_4x32c8__avx512},
 #endif
 #ifdef PYEDGE_HAVE_AVX512VNNI
-  {"qd8_f32_qc4w_gemm_4x32c8__avx512vnni", PYEDGE_ISA_AVX512VNNI, 1, PYEDGE_QC4W_C16K8, 4, 32,
-   8, 16, (void*)pyedge_qd8_f32_qc4w_gemm_4x32c8__avx512vnni},
+  {"qd8_f32_qc4w_gemm_4x32c8__avx512vnni", PYEDGE_ISA_AVX512VNNI, 1, PYEDGE_QC4W_C64K8, 4, 32,
+   8, 64, (void*)pyedge_qd8_f32_qc4w_gemm_4x32c8__avx512vnni},
 #endif
 };
 

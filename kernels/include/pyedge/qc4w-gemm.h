@@ -16,6 +16,9 @@
  *    64 bytes: byte 4 j + i holds u[c*8 + i] (low nibble) and u[c*8 + 4 + i] (high nibble) of
  *    channel j of the block, with u = q + 8 in [0, 15]; scales float16 (raw bits)
  *    [block][kpad / group][16].
+ *  C64K8 (kb = 8, qd8, AVX-512): as C16K8 with blocks of 64 channels: per 8-k chunk 256
+ *    bytes = 4 sub-blocks of 16 channels, each laid out as a C16K8 chunk, so a GEMV reads one
+ *    sequential stream; scales float16 [block][kpad / group][64].
  *
  * Numerics of the qd8 path (every backend reproduces them bit for bit):
  *   per row i: amax = max |x[i, k]|; sx = amax / 127, inv = 127 / amax (both 0 if amax = 0);
@@ -31,7 +34,8 @@ enum pyedge_qc4w_layout {
   PYEDGE_QC4W_CANONICAL = 0,
   PYEDGE_QC4W_K16X8 = 1,
   PYEDGE_QC4W_K8X8 = 2,
-  PYEDGE_QC4W_C16K8 = 3
+  PYEDGE_QC4W_C16K8 = 3,
+  PYEDGE_QC4W_C64K8 = 4
 };
 
 /* Float activations. out[i, j] = bias[j] + sum_k x[i, k] * s[j, k / group] * q[j, k] for

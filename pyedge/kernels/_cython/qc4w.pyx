@@ -29,7 +29,7 @@ cdef extern from "pyedge/qc4w-gemm-table.h" nogil:
     void pyedge_qd8_quantize_rows(size_t m, size_t k, size_t group, const float* x,
                                   size_t x_stride, int8_t* xq, int32_t* xsum, float* sx)
 
-LAYOUTS = ("canonical", "k16x8", "k8x8", "c16k8")
+LAYOUTS = ("canonical", "k16x8", "k8x8", "c16k8", "c64k8")
 
 
 def ukernels():
