@@ -11,3 +11,6 @@ from pyedge.kernels.registry import Kernel, available, select
 
 __all__ = ["Kernel", "PackedQC8W", "apply_epilogue", "available", "cpu_features", "gemm_f32",
            "pack_qc8w", "qgemm", "select"]
+from pyedge.kernels.sparse import spmm, spmm_t  # noqa: E402
+
+__all__ += ["spmm", "spmm_t"]
