@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from pyedge.kernels import registry
+from pyedge.kernels.aligned import aligned_empty
 from pyedge.kernels.checks import check_array, resolve_out
 from pyedge.kernels.registry import Kernel
 from pyedge.tensors.bsr import BSR
@@ -125,6 +126,21 @@ def _chunks(w, threads: int) -> np.ndarray:
     return np.maximum.accumulate(bounds)
 
 
+def _aligned_rows(x: np.ndarray) -> np.ndarray:
+    """``x[K, B]`` whose rows all share one 64-byte alignment (a padded copy when B % 16 != 0).
+
+    Every weight of spmm reads a whole row of x; the ukernels peel the columns before the
+    first cache-line boundary, which only works when the row stride is a multiple of 64 bytes.
+    """
+    k, nb = x.shape
+    if nb < 16 or nb % 16 == 0 or x.ctypes.data % 4:
+        return x
+    ld = -(-nb // 16) * 16
+    buf = aligned_empty(k * ld, np.float32).reshape(k, ld)
+    buf[:, :nb] = x
+    return buf[:, :nb]
+
+
 def _native() -> list[Kernel]:
     from pyedge.kernels._cython import spmm as nat
     from pyedge.kernels.cpu import ISAS
@@ -133,6 +149,8 @@ def _native() -> list[Kernel]:
         bounds = _chunks(w, threads)
         if not transposed and x.shape[1] == 1:  # GEMV: x[K, 1] is x[1, K]; out[N, 1] is [1, N]
             x, out, transposed = x.reshape(1, -1), out.reshape(1, -1), True
+        elif not transposed:
+            x = _aligned_rows(x)
         nat.run(params["index"], transposed, w._packed["indptr64"], w.indices, w.values, x,
                 bias, lo, hi, out, bounds)
 

@@ -19,7 +19,7 @@ PYEDGE_INLINE __m256i pyedge_avx2_mask(size_t count) {
 
 PYEDGE_INLINE void pyedge_f32_spmm_avx2_tile(const size_t R, const size_t C, const size_t NV,
                                              const int idx16, size_t br, size_t b0, size_t last,
-                                             size_t nb, const int64_t* indptr,
+                                             size_t nb, size_t ldx, const int64_t* indptr,
                                              const void* indices, const float* values,
                                              const float* x, float* y,
                                              const pyedge_f32_minmax_params* p) {
@@ -34,7 +34,7 @@ PYEDGE_INLINE void pyedge_f32_spmm_avx2_tile(const size_t R, const size_t C, con
     const float* w = values + (size_t)j * R * C;
     PYEDGE_UNROLL
     for (size_t c = 0; c < C; c++) {
-      const float* xr = x + (col + c) * nb + b0;
+      const float* xr = x + (col + c) * ldx + b0;
       __m256 xv[4];
       PYEDGE_UNROLL
       for (size_t v = 0; v + 1 < NV; v++) xv[v] = _mm256_loadu_ps(xr + 8 * v);
@@ -68,15 +68,21 @@ PYEDGE_INLINE void pyedge_f32_spmm_avx2_tile(const size_t R, const size_t C, con
 #define PYEDGE_F32_SPMM_AVX2_NV(R) ((R) >= 8 ? 1 : (R) >= 4 ? 2 : 4)
 
 PYEDGE_INLINE void pyedge_f32_spmm_avx2_body(const size_t R, const size_t C, size_t br0,
-                                             size_t br1, size_t nb, const int64_t* indptr,
+                                             size_t br1, size_t nb, size_t ldx, const int64_t* indptr,
                                              const void* indices, const int idx16,
                                              const float* values, const float* x, float* y,
                                              const pyedge_f32_minmax_params* p) {
   const size_t NV = PYEDGE_F32_SPMM_AVX2_NV(R);
-  size_t b0 = 0;
+  /* Peel the columns before the first 32-byte boundary when all rows share an alignment. */
+  size_t b0 = ldx % 8 == 0 ? ((32 - ((uintptr_t)x & 31)) & 31) / 4 : 0;
+  b0 = PYEDGE_MIN(b0, nb);
+  if (b0 > 0)
+    for (size_t br = br0; br < br1; br++)
+      pyedge_f32_spmm_avx2_tile(R, C, 1, idx16, br, 0, b0, nb, ldx, indptr, indices, values, x,
+                                y, p);
   for (; b0 + 8 * NV <= nb; b0 += 8 * NV)
     for (size_t br = br0; br < br1; br++)
-      pyedge_f32_spmm_avx2_tile(R, C, NV, idx16, br, b0, 8, nb, indptr, indices, values, x, y,
+      pyedge_f32_spmm_avx2_tile(R, C, NV, idx16, br, b0, 8, nb, ldx, indptr, indices, values, x, y,
                                 p);
   const size_t rem = nb - b0;
   if (rem == 0) return;
@@ -84,19 +90,19 @@ PYEDGE_INLINE void pyedge_f32_spmm_avx2_body(const size_t R, const size_t C, siz
   for (size_t br = br0; br < br1; br++) {
     switch ((rem + 7) / 8) {
       case 1:
-        pyedge_f32_spmm_avx2_tile(R, C, 1, idx16, br, b0, last, nb, indptr, indices, values, x,
+        pyedge_f32_spmm_avx2_tile(R, C, 1, idx16, br, b0, last, nb, ldx, indptr, indices, values, x,
                                   y, p);
         break;
       case 2:
-        if (NV >= 2) pyedge_f32_spmm_avx2_tile(R, C, 2, idx16, br, b0, last, nb, indptr, indices, values, x,
+        if (NV >= 2) pyedge_f32_spmm_avx2_tile(R, C, 2, idx16, br, b0, last, nb, ldx, indptr, indices, values, x,
                                   y, p);
         break;
       case 3:
-        if (NV >= 3) pyedge_f32_spmm_avx2_tile(R, C, 3, idx16, br, b0, last, nb, indptr, indices, values, x,
+        if (NV >= 3) pyedge_f32_spmm_avx2_tile(R, C, 3, idx16, br, b0, last, nb, ldx, indptr, indices, values, x,
                                   y, p);
         break;
       default:
-        if (NV >= 4) pyedge_f32_spmm_avx2_tile(R, C, 4, idx16, br, b0, last, nb, indptr, indices, values, x,
+        if (NV >= 4) pyedge_f32_spmm_avx2_tile(R, C, 4, idx16, br, b0, last, nb, ldx, indptr, indices, values, x,
                                   y, p);
     }
   }

@@ -13,7 +13,7 @@
 /* One block row, columns [b0, b0 + 16*NV) of y, the last vector masked by tail. */
 PYEDGE_INLINE void pyedge_f32_spmm_avx512_tile(const size_t R, const size_t C, const size_t NV,
                                                const int idx16, size_t br, size_t b0,
-                                               __mmask16 tail, size_t nb,
+                                               __mmask16 tail, size_t nb, size_t ldx,
                                                const int64_t* indptr, const void* indices,
                                                const float* values, const float* x, float* y,
                                                const pyedge_f32_minmax_params* p) {
@@ -35,7 +35,7 @@ PYEDGE_INLINE void pyedge_f32_spmm_avx512_tile(const size_t R, const size_t C, c
       const float* w = values + (size_t)(j + (int64_t)u) * R * C;
       PYEDGE_UNROLL
       for (size_t c = 0; c < C; c++) {
-        const float* xr = x + (col + c) * nb + b0;
+        const float* xr = x + (col + c) * ldx + b0;
         __m512 xv[4];
         PYEDGE_UNROLL
         for (size_t v = 0; v + 1 < NV; v++) xv[v] = _mm512_loadu_ps(xr + 16 * v);
@@ -54,7 +54,7 @@ PYEDGE_INLINE void pyedge_f32_spmm_avx512_tile(const size_t R, const size_t C, c
     const float* w = values + (size_t)j * R * C;
     PYEDGE_UNROLL
     for (size_t c = 0; c < C; c++) {
-      const float* xr = x + (col + c) * nb + b0;
+      const float* xr = x + (col + c) * ldx + b0;
       __m512 xv[4];
       PYEDGE_UNROLL
       for (size_t v = 0; v + 1 < NV; v++) xv[v] = _mm512_loadu_ps(xr + 16 * v);
@@ -90,15 +90,22 @@ PYEDGE_INLINE void pyedge_f32_spmm_avx512_tile(const size_t R, const size_t C, c
 #define PYEDGE_F32_SPMM_AVX512_NV(R) ((R) >= 16 ? 1 : (R) >= 8 ? 2 : 4)
 
 PYEDGE_INLINE void pyedge_f32_spmm_avx512_body(const size_t R, const size_t C, size_t br0,
-                                               size_t br1, size_t nb, const int64_t* indptr,
+                                               size_t br1, size_t nb, size_t ldx, const int64_t* indptr,
                                                const void* indices, const int idx16,
                                                const float* values, const float* x, float* y,
                                                const pyedge_f32_minmax_params* p) {
   const size_t NV = PYEDGE_F32_SPMM_AVX512_NV(R);
-  size_t b0 = 0;
+  /* Rows of x share one alignment when ldx is a multiple of 16: peel the columns before the
+   * first 64-byte boundary so every full tile loads whole cache lines. */
+  size_t b0 = ldx % 16 == 0 ? ((64 - ((uintptr_t)x & 63)) & 63) / 4 : 0;
+  b0 = PYEDGE_MIN(b0, nb);
+  if (b0 > 0)
+    for (size_t br = br0; br < br1; br++)
+      pyedge_f32_spmm_avx512_tile(R, C, 1, idx16, br, 0, (__mmask16)((1u << b0) - 1), nb, ldx,
+                                  indptr, indices, values, x, y, p);
   for (; b0 + 16 * NV <= nb; b0 += 16 * NV)  /* tiles of nb outer: x tile stays in cache */
     for (size_t br = br0; br < br1; br++)
-      pyedge_f32_spmm_avx512_tile(R, C, NV, idx16, br, b0, 0xFFFF, nb, indptr, indices, values,
+      pyedge_f32_spmm_avx512_tile(R, C, NV, idx16, br, b0, 0xFFFF, nb, ldx, indptr, indices, values,
                                   x, y, p);
   const size_t rem = nb - b0;
   if (rem == 0) return;
@@ -106,19 +113,19 @@ PYEDGE_INLINE void pyedge_f32_spmm_avx512_body(const size_t R, const size_t C, s
   for (size_t br = br0; br < br1; br++) {
     switch ((rem + 15) / 16) {
       case 1:
-        pyedge_f32_spmm_avx512_tile(R, C, 1, idx16, br, b0, tail, nb, indptr, indices, values,
+        pyedge_f32_spmm_avx512_tile(R, C, 1, idx16, br, b0, tail, nb, ldx, indptr, indices, values,
                                     x, y, p);
         break;
       case 2:
-        if (NV >= 2) pyedge_f32_spmm_avx512_tile(R, C, 2, idx16, br, b0, tail, nb, indptr, indices, values,
+        if (NV >= 2) pyedge_f32_spmm_avx512_tile(R, C, 2, idx16, br, b0, tail, nb, ldx, indptr, indices, values,
                                     x, y, p);
         break;
       case 3:
-        if (NV >= 3) pyedge_f32_spmm_avx512_tile(R, C, 3, idx16, br, b0, tail, nb, indptr, indices, values,
+        if (NV >= 3) pyedge_f32_spmm_avx512_tile(R, C, 3, idx16, br, b0, tail, nb, ldx, indptr, indices, values,
                                     x, y, p);
         break;
       default:
-        if (NV >= 4) pyedge_f32_spmm_avx512_tile(R, C, 4, idx16, br, b0, tail, nb, indptr, indices, values,
+        if (NV >= 4) pyedge_f32_spmm_avx512_tile(R, C, 4, idx16, br, b0, tail, nb, ldx, indptr, indices, values,
                                     x, y, p);
     }
   }

@@ -9,7 +9,8 @@ PYEDGE_INLINE float pyedge_f32_minmax(float v, const pyedge_f32_minmax_params* p
 
 /* y rows of block rows [br0, br1) accumulate in place (y is the caller's output). */
 PYEDGE_INLINE void pyedge_f32_spmm_scalar_body(const size_t R, const size_t C, size_t br0,
-                                               size_t br1, size_t nb, const int64_t* indptr,
+                                               size_t br1, size_t nb, size_t ldx,
+                                               const int64_t* indptr,
                                                const void* indices, int idx16,
                                                const float* values, const float* x, float* y,
                                                const pyedge_f32_minmax_params* p) {
@@ -22,7 +23,7 @@ PYEDGE_INLINE void pyedge_f32_spmm_scalar_body(const size_t R, const size_t C, s
       for (size_t r = 0; r < R; r++)
         for (size_t c = 0; c < C; c++) {
           const float w = v[r * C + c];
-          const float* xr = x + (col + c) * nb;
+          const float* xr = x + (col + c) * ldx;
           float* yr = yb + r * nb;
           for (size_t b = 0; b < nb; b++) yr[b] += w * xr[b];
         }
@@ -61,14 +62,14 @@ PYEDGE_INLINE void pyedge_f32_spmm_t_scalar_body(const size_t R, const size_t C,
 
 /* Define the two entry points of block shape R x C for ISA from bodies BODY / BODY_T. */
 #define PYEDGE_DEFINE_F32_SPMM(R, C, ISA, BODY, BODY_T)                                       \
-  void pyedge_f32_spmm_##R##x##C##__##ISA(size_t br0, size_t br1, size_t nb,                  \
+  void pyedge_f32_spmm_##R##x##C##__##ISA(size_t br0, size_t br1, size_t nb, size_t ldx,      \
                                           const int64_t* indptr, const void* indices,         \
                                           int idx16, const float* values, const float* x,     \
                                           float* y, const pyedge_f32_minmax_params* p) {      \
     if (idx16)                                                                                \
-      BODY(R, C, br0, br1, nb, indptr, indices, 1, values, x, y, p);                          \
+      BODY(R, C, br0, br1, nb, ldx, indptr, indices, 1, values, x, y, p);                          \
     else                                                                                      \
-      BODY(R, C, br0, br1, nb, indptr, indices, 0, values, x, y, p);                          \
+      BODY(R, C, br0, br1, nb, ldx, indptr, indices, 0, values, x, y, p);                          \
   }                                                                                           \
   void pyedge_f32_spmm_t_##R##x##C##__##ISA(size_t br0, size_t br1, size_t nb, size_t k,     \
                                             size_t n, const int64_t* indptr,                  \

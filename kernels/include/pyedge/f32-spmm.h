@@ -19,8 +19,10 @@ typedef struct {
 } pyedge_f32_minmax_params;
 
 /* spmm: y[n, b] = epi(sum_k w[n, k] * x[k, b]) for block rows [br0, br1) and every b < nb.
- * x is [K, nb] and y is [N, nb], both row-major. */
-typedef void (*pyedge_f32_spmm_fn)(size_t br0, size_t br1, size_t nb, const int64_t* indptr,
+ * x is [K, nb] with row stride ldx >= nb elements (callers pad to 64-byte aligned rows) and
+ * y is [N, nb], both row-major. */
+typedef void (*pyedge_f32_spmm_fn)(size_t br0, size_t br1, size_t nb, size_t ldx,
+                                   const int64_t* indptr,
                                    const void* indices, int idx16, const float* values,
                                    const float* x, float* y, const pyedge_f32_minmax_params* p);
 
@@ -40,7 +42,7 @@ typedef struct {
 } pyedge_f32_spmm_ukernel;
 
 #define PYEDGE_DECLARE_F32_SPMM(R, C, ISA)                                                  \
-  void pyedge_f32_spmm_##R##x##C##__##ISA(size_t, size_t, size_t, const int64_t*,           \
+  void pyedge_f32_spmm_##R##x##C##__##ISA(size_t, size_t, size_t, size_t, const int64_t*,   \
                                           const void*, int, const float*, const float*,     \
                                           float*, const pyedge_f32_minmax_params*);         \
   void pyedge_f32_spmm_t_##R##x##C##__##ISA(size_t, size_t, size_t, size_t, size_t,         \

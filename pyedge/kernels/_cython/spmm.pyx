@@ -12,7 +12,7 @@ cdef extern from "pyedge/f32-spmm-table.h" nogil:
     ctypedef struct pyedge_f32_minmax_params:
         const float* bias
         float fmin, fmax
-    ctypedef void (*spmm_fn)(size_t, size_t, size_t, const int64_t*, const void*, int,
+    ctypedef void (*spmm_fn)(size_t, size_t, size_t, size_t, const int64_t*, const void*, int,
                              const float*, const float*, float*,
                              const pyedge_f32_minmax_params*) noexcept nogil
     ctypedef void (*spmm_t_fn)(size_t, size_t, size_t, size_t, size_t, const int64_t*,
@@ -43,6 +43,8 @@ def run(int index, bint transposed, const int64_t[::1] indptr, indices, values, 
     """spmm (x[K, B] -> out[N, B]) or spmm_t (x[B, K] -> out[B, N]) over len(bounds)-1 chunks.
 
     Arguments are validated by pyedge.kernels.sparse; ``bounds`` are block-row chunk limits.
+    For spmm, x may be a column slice of a wider row-major buffer (row stride >= B, rows
+    contiguous); spmm_t needs a C-contiguous x.
     """
     cdef const pyedge_f32_spmm_ukernel* u = &pyedge_f32_spmm_table[index]
     cdef const void* ind = <const void*> <size_t> indices.ctypes.data
@@ -52,6 +54,7 @@ def run(int index, bint transposed, const int64_t[::1] indptr, indices, values, 
     cdef float* yp = <float*> <size_t> out.ctypes.data
     cdef size_t nb = x.shape[1] if not transposed else x.shape[0]
     cdef size_t k = x.shape[1], n = out.shape[1]
+    cdef size_t ldx = x.strides[0] // 4
     cdef Py_ssize_t nchunks = bounds.shape[0] - 1, c
     cdef pyedge_f32_minmax_params p
     p.bias = <const float*> <size_t> bias.ctypes.data if bias is not None else NULL
@@ -63,5 +66,5 @@ def run(int index, bint transposed, const int64_t[::1] indptr, indices, values, 
                 u.spmm_t(bounds[c], bounds[c + 1], nb, k, n, &indptr[0], ind, idx16, val, xp,
                          yp, &p)
             else:
-                u.spmm(bounds[c], bounds[c + 1], nb, &indptr[0], ind, idx16, val, xp, yp, &p)
+                u.spmm(bounds[c], bounds[c + 1], nb, ldx, &indptr[0], ind, idx16, val, xp, yp, &p)
     return out
