@@ -1,8 +1,9 @@
 """Sparse x dense matmul: ``spmm(w, x[K, B])`` and ``spmm_t(x[B, K], w)`` for CSR/BSR weights.
 
-One kernel family per encoding and block shape (``f32_spmm_csr``, ``f32_spmm_bsr_8x1`` ...),
-each with native (AVX-512 / AVX2 / portable C), Numba and NumPy implementations. Bias and
-ReLU / ReLU6 / clamp are fused into the kernel.
+One kernel family per value type, encoding and block shape (``f32_spmm_csr``,
+``f32_spmm_bsr_8x1``, ``f32_qc8w_spmm_csr`` for int8 values with per-row scales ...), each with
+native (AVX-512 / AVX2 / portable C), Numba and NumPy implementations. Float activations and
+outputs; row scale, bias and ReLU / ReLU6 / clamp are fused into the kernel.
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ ACTIVATIONS = ("none", "relu", "relu6", "clamp")
 
 
 def family_of(block: tuple[int, int], values_dtype=np.float32) -> str:
-    """Kernel family name for float32 values in ``block`` (1x1 = CSR)."""
+    """Kernel family for ``block`` (1x1 = CSR) and float32 or int8 (``qc8w``) values."""
+    prefix = "f32_qc8w_spmm" if np.dtype(values_dtype) == np.int8 else "f32_spmm"
     if tuple(block) == (1, 1):
-        return "f32_spmm_csr"
-    return f"f32_spmm_bsr_{block[0]}x{block[1]}"
+        return f"{prefix}_csr"
+    return f"{prefix}_bsr_{block[0]}x{block[1]}"
 
 
-FAMILIES = tuple(family_of(b) for b in BLOCKS)
+FAMILIES = tuple(family_of(b, dt) for dt in (np.float32, np.int8) for b in BLOCKS)
 
 
 def _bounds(activation: str, clamp) -> tuple[np.float32, np.float32]:
@@ -49,8 +51,8 @@ def _bounds(activation: str, clamp) -> tuple[np.float32, np.float32]:
 def _check_weight(w) -> None:
     if type(w) is not CSR and type(w) is not BSR:  # exact types: their arrays are validated
         raise TypeError(f"w must be a pyedge.tensors.CSR or BSR, got {type(w).__name__}")
-    if w.values.dtype != np.float32:
-        raise TypeError(f"w must have float32 values for spmm, got {w.values.dtype}")
+    if w.values.dtype not in (np.float32, np.int8):  # pragma: no cover - encodings check it
+        raise TypeError(f"w must have float32 or int8 values, got {w.values.dtype}")
 
 
 def _prepare(w, x, bias, activation, clamp, out, shape):
@@ -108,7 +110,7 @@ def spmm_t(x: np.ndarray, w: CSR | BSR, bias: np.ndarray | None = None,
 
 def _run(w, x, transposed, bias, lo, hi, out, num_threads, kernel):
     threads = registry.config.resolve_threads(num_threads)
-    kern = registry.resolve(family_of(w.block), kernel)
+    kern = registry.resolve(family_of(w.block, w.values.dtype), kernel)
     kern.run(kern.params, transposed, w, x, bias, lo, hi, out, threads)
     return out
 
@@ -151,11 +153,11 @@ def _native() -> list[Kernel]:
             x, out, transposed = x.reshape(1, -1), out.reshape(1, -1), True
         elif not transposed:
             x = _aligned_rows(x)
-        nat.run(params["index"], transposed, w._packed["indptr64"], w.indices, w.values, x,
-                bias, lo, hi, out, bounds)
+        nat.run(params["index"], transposed, w._packed["indptr64"], w.indices, w.values,
+                w.scale, x, bias, lo, hi, out, bounds)
 
-    return [Kernel(u["name"], family_of((u["r"], u["c"])), "native", ISAS[u["isa"]], run,
-                   dict(u)) for u in nat.ukernels()]
+    return [Kernel(u["name"], family_of((u["r"], u["c"]), np.int8 if u["q8"] else np.float32),
+                   "native", ISAS[u["isa"]], run, dict(u)) for u in nat.ukernels()]
 
 
 def _loader(backend: str, family: str):

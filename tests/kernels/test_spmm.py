@@ -1,4 +1,5 @@
-"""Float32 sparse matmul: every CSR/BSR implementation on this CPU against the float64 oracle."""
+"""Float-output sparse matmul: every CSR/BSR implementation (float32 and int8 values) on this
+CPU against the float64 oracle."""
 
 import numpy as np
 import pytest
@@ -15,24 +16,29 @@ from tests.tolerances import F32_SPMM
 BLOCKS = [(1, 1), (1, 4), (4, 1), (4, 4), (8, 1), (16, 1)]
 CASES = [(b, k) for b in BLOCKS for k in kernel_ids(family_of(b))]
 IDS = [k for _, k in CASES]
+Q8_CASES = [(b, k) for b in BLOCKS for k in kernel_ids(family_of(b, np.int8))]
+Q8_IDS = [k for _, k in Q8_CASES]
 # Around the vector widths (8, 16) and tiles (up to 64 columns) of the SIMD paths.
 BS = [1, 2, 3, 7, 8, 15, 16, 17, 31, 33, 64, 65, 100]
 ACTS = [("none", None, -np.inf, np.inf), ("relu", None, 0, np.inf), ("relu6", None, 0, 6),
         ("clamp", (-0.5, 0.25), -0.5, 0.25)]
 
 
-def _encode(rng, block, n, k, density, index_dtype=None):
+def _encode(rng, block, n, k, density, index_dtype=None, dtype=np.float32):
     """Random w[n, k] with about ``density`` of its blocks kept, plus a fully empty row block."""
     r, c = block
     w = rng.standard_normal((n, k)).astype(np.float32)
     mask = rng.random((n // r, k // c)) < density
     if n // r > 2:
         mask[1] = False
-    enc = CSR.from_dense(w, mask) if block == (1, 1) else BSR.from_dense(w, block, mask)
+    enc = (CSR.from_dense(w, mask, dtype) if block == (1, 1)
+           else BSR.from_dense(w, block, mask, dtype))
     if index_dtype is not None:  # same matrix with int32 indices and int64 indptr
-        args = (enc.indptr.astype(np.int64), enc.indices.astype(index_dtype), enc.values)
+        args = (enc.indptr.astype(np.int64), enc.indices.astype(index_dtype), enc.values,
+                enc.scale)
         enc = CSR(enc.shape, *args) if block == (1, 1) else BSR(enc.shape, block, *args)
-    dense = ref.dense_from_blocks(enc.shape, enc.block, enc.indptr, enc.indices, enc.values)
+    dense = ref.dense_from_blocks(enc.shape, enc.block, enc.indptr, enc.indices, enc.values,
+                                  enc.scale)
     return enc, dense
 
 
@@ -158,13 +164,40 @@ def test_random_shapes_all_kernels(bi, nbr, kbc, nb, density, seed):
     (lambda w, x: spmm(w, x, out=x[:6]), "overlap"),
     (lambda w, x: spmm(w, x, kernel="f32_spmm_bsr_4x4_minmax__numpy"), "belongs to"),
     (lambda w, x: spmm(w, x, num_threads=0), "num_threads"),
-    (lambda w, x: spmm(CSR.from_dense(w.to_dense(), dtype=np.int8), x), "float32 values"),
+    (lambda w, x: spmm(CSR.from_dense(w.to_dense(), dtype=np.int8), x,
+                       kernel="f32_spmm_csr_minmax__numpy"), "belongs to"),
 ])
 def test_bad_input_raises_clear_error(bad, match, rng):
     enc, _ = _encode(rng, (1, 1), 6, 8, 0.5)
     x = rng.standard_normal((8, 5)).astype(np.float32)
     with pytest.raises((ValueError, TypeError), match=match):
         bad(enc, x)
+
+
+@pytest.mark.parametrize("block,kernel", Q8_CASES, ids=Q8_IDS)
+@pytest.mark.parametrize("density", [0.0, 0.4, 1.0])
+def test_int8_values_with_row_scales(block, kernel, density, rng):
+    n, k = _shape(block, 5, 40)
+    enc, dense = _encode(rng, block, n, k, density, dtype=np.int8)
+    bias = rng.standard_normal(n).astype(np.float32)
+    for i, nb in enumerate([1, 2, 5, 16, 17, 64, 70]):
+        act, clamp, lo, hi = ACTS[i % len(ACTS)]
+        x = rng.standard_normal((k, nb)).astype(np.float32)
+        np.testing.assert_allclose(spmm(enc, x, bias, act, clamp, kernel=kernel),
+                                   ref.spmm(dense, x, bias, lo, hi), **F32_SPMM)
+        xt = np.ascontiguousarray(x.T)
+        np.testing.assert_allclose(spmm_t(xt, enc, bias, act, clamp, kernel=kernel),
+                                   ref.spmm_t(xt, dense, bias, lo, hi), **F32_SPMM)
+
+
+@pytest.mark.parametrize("block,kernel", Q8_CASES, ids=Q8_IDS)
+def test_int8_values_wide_indices_and_threads(block, kernel, rng):
+    n, k = _shape(block, 12, 70)
+    enc, dense = _encode(rng, block, n, k, 0.6, np.int32, dtype=np.int8)
+    x = rng.standard_normal((k, 33)).astype(np.float32)
+    got = spmm(enc, x, num_threads=1, kernel=kernel)
+    np.testing.assert_allclose(got, ref.spmm(dense, x), **F32_SPMM)
+    np.testing.assert_array_equal(spmm(enc, x, num_threads=3, kernel=kernel), got)
 
 
 @pytest.mark.parametrize("family", FAMILIES)

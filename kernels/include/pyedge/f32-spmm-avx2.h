@@ -7,7 +7,7 @@
  */
 #pragma once
 #include <immintrin.h>
-#include "pyedge/f32-spmm.h"
+#include "pyedge/f32-spmm-scalar.h"
 
 static const int32_t pyedge_avx2_mask_table[16] = {-1, -1, -1, -1, -1, -1, -1, -1,
                                                   0,  0,  0,  0,  0,  0,  0,  0};
@@ -67,11 +67,17 @@ PYEDGE_INLINE void pyedge_f32_spmm_avx2_tile(const size_t R, const size_t C, con
 
 #define PYEDGE_F32_SPMM_AVX2_NV(R) ((R) >= 8 ? 1 : (R) >= 4 ? 2 : 4)
 
-PYEDGE_INLINE void pyedge_f32_spmm_avx2_body(const size_t R, const size_t C, size_t br0,
+PYEDGE_INLINE void pyedge_f32_spmm_avx2_body(const size_t R, const size_t C, const int Q8,
+                                             size_t br0,
                                              size_t br1, size_t nb, size_t ldx, const int64_t* indptr,
                                              const void* indices, const int idx16,
                                              const float* values, const float* x, float* y,
                                              const pyedge_f32_minmax_params* p) {
+  if (Q8) {  /* int8 values have no AVX2 path: portable body */
+    pyedge_f32_spmm_scalar_body(R, C, Q8, br0, br1, nb, ldx, indptr, indices, idx16, values, x,
+                                y, p);
+    return;
+  }
   const size_t NV = PYEDGE_F32_SPMM_AVX2_NV(R);
   /* Peel the columns before the first 32-byte boundary when all rows share an alignment. */
   size_t b0 = ldx % 8 == 0 ? ((32 - ((uintptr_t)x & 31)) & 31) / 4 : 0;
@@ -185,12 +191,18 @@ PYEDGE_INLINE void pyedge_f32_spmm_t_avx2_block(const size_t R, const size_t C, 
   }
 }
 
-PYEDGE_INLINE void pyedge_f32_spmm_t_avx2_body(const size_t R, const size_t C, size_t br0,
+PYEDGE_INLINE void pyedge_f32_spmm_t_avx2_body(const size_t R, const size_t C, const int Q8,
+                                               size_t br0,
                                                size_t br1, size_t nb, size_t k, size_t n,
                                                const int64_t* indptr, const void* indices,
                                                const int idx16, const float* values,
                                                const float* x, float* y,
                                                const pyedge_f32_minmax_params* p) {
+  if (Q8) {  /* int8 values have no AVX2 path: portable body */
+    pyedge_f32_spmm_t_scalar_body(R, C, Q8, br0, br1, nb, k, n, indptr, indices, idx16, values,
+                                  x, y, p);
+    return;
+  }
   for (size_t br = br0; br < br1; br++)
     PYEDGE_UNROLL
     for (size_t b = 0; b < nb; b++) {
