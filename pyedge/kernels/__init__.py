@@ -14,3 +14,6 @@ __all__ = ["Kernel", "PackedQC8W", "apply_epilogue", "available", "cpu_features"
 from pyedge.kernels.sparse import spmm, spmm_t  # noqa: E402
 
 __all__ += ["spmm", "spmm_t"]
+from pyedge.kernels.qsparse import qspmm, qspmm_t  # noqa: E402
+
+__all__ += ["qspmm", "qspmm_t"]

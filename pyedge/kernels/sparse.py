@@ -115,7 +115,7 @@ def _run(w, x, transposed, bias, lo, hi, out, num_threads, kernel):
     return out
 
 
-def _chunks(w, threads: int) -> np.ndarray:
+def block_row_chunks(w, threads: int) -> np.ndarray:
     """Block-row limits of ``threads`` chunks holding about the same number of blocks."""
     indptr = w._packed.get("indptr64")
     if indptr is None:
@@ -148,7 +148,7 @@ def _native() -> list[Kernel]:
     from pyedge.kernels.cpu import ISAS
 
     def run(params, transposed, w, x, bias, lo, hi, out, threads):
-        bounds = _chunks(w, threads)
+        bounds = block_row_chunks(w, threads)
         if not transposed and x.shape[1] == 1:  # GEMV: x[K, 1] is x[1, K]; out[N, 1] is [1, N]
             x, out, transposed = x.reshape(1, -1), out.reshape(1, -1), True
         elif not transposed:
