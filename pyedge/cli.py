@@ -37,6 +37,13 @@ def _cmd_bench(args) -> int:
                                     batch=args.batch)
         print(json.dumps(result, indent=1))
         return 0
+    if args.what == "sparse":
+        from pyedge.benchmarks import sparse as bench_sparse
+
+        tables = tuple(args.shapes) if args.shapes else ("sparse",)
+        result = bench_sparse.run(tables, threads=args.threads, min_time=args.min_time)
+        print(json.dumps(result, indent=1) if args.json else bench_sparse.format_table(result))
+        return 0
     raise SystemExit(f"pyedge bench: unknown target {args.what!r}")
 
 
@@ -143,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("config", help="print backend, CPU features, kernels and threads")
     c.set_defaults(func=_cmd_config)
     b = sub.add_parser("bench", help="benchmark kernels against NumPy and onnxruntime")
-    b.add_argument("what", help="kernels | runtime | a .pedge model file")
+    b.add_argument("what", help="kernels | sparse | runtime | a .pedge model file")
     b.add_argument("--threads", type=int, default=1, help="threads for every library (1)")
     b.add_argument("--shapes", nargs="*", help="shape tables (default: gemm "
                    "mobilenet_v2_pointwise)")

@@ -17,3 +17,9 @@ __all__ += ["PackedQC4W", "gemm_qc4w", "pack_qc4w"]
 from pyedge.kernels.lut import PackedLUT, gemm_lut, pack_lut  # noqa: E402
 
 __all__ += ["PackedLUT", "gemm_lut", "pack_lut"]
+from pyedge.kernels.sparse import spmm, spmm_t  # noqa: E402
+
+__all__ += ["spmm", "spmm_t"]
+from pyedge.kernels.qsparse import qspmm, qspmm_t  # noqa: E402
+
+__all__ += ["qspmm", "qspmm_t"]
