@@ -5,9 +5,11 @@ Kernel families register their native, Numba and NumPy implementations in
 """
 
 from pyedge.kernels.cpu import cpu_features
+from pyedge.kernels.dwconv2d import depthwise_conv2d
 from pyedge.kernels.epilogue import apply_epilogue, gemm_f32
 from pyedge.kernels.qgemm import PackedQC8W, pack_qc8w, qgemm
 from pyedge.kernels.registry import Kernel, available, select
 
 __all__ = ["Kernel", "PackedQC8W", "apply_epilogue", "available", "cpu_features", "gemm_f32",
            "pack_qc8w", "qgemm", "select"]
+__all__ += ["depthwise_conv2d"]
