@@ -4,12 +4,15 @@ Kernel families register their native, Numba and NumPy implementations in
 :mod:`pyedge.kernels.registry`; ``available()`` lists every one this CPU can run.
 """
 
+from pyedge.kernels.conv import PackedConvQ, conv2d, conv2d_q, pack_conv_qc8w
 from pyedge.kernels.cpu import cpu_features
 from pyedge.kernels.dwconv2d import depthwise_conv2d
 from pyedge.kernels.epilogue import apply_epilogue, gemm_f32
+from pyedge.kernels.qdwconv2d import depthwise_conv2d_q
 from pyedge.kernels.qgemm import PackedQC8W, pack_qc8w, qgemm
 from pyedge.kernels.registry import Kernel, available, select
 
 __all__ = ["Kernel", "PackedQC8W", "apply_epilogue", "available", "cpu_features", "gemm_f32",
            "pack_qc8w", "qgemm", "select"]
-__all__ += ["depthwise_conv2d"]
+__all__ += ["PackedConvQ", "conv2d", "conv2d_q", "depthwise_conv2d", "depthwise_conv2d_q",
+            "pack_conv_qc8w"]
