@@ -7,6 +7,7 @@ Kernel families register their native, Numba and NumPy implementations in
 from pyedge.kernels.conv import PackedConvQ, conv2d, conv2d_q, pack_conv_qc8w
 from pyedge.kernels.cpu import cpu_features
 from pyedge.kernels.dwconv2d import depthwise_conv2d
+from pyedge.kernels.dwsep import depthwise_separable, depthwise_separable_q
 from pyedge.kernels.epilogue import apply_epilogue, gemm_f32
 from pyedge.kernels.qdwconv2d import depthwise_conv2d_q
 from pyedge.kernels.qgemm import PackedQC8W, pack_qc8w, qgemm
@@ -15,4 +16,5 @@ from pyedge.kernels.registry import Kernel, available, select
 __all__ = ["Kernel", "PackedQC8W", "apply_epilogue", "available", "cpu_features", "gemm_f32",
            "pack_qc8w", "qgemm", "select"]
 __all__ += ["PackedConvQ", "conv2d", "conv2d_q", "depthwise_conv2d", "depthwise_conv2d_q",
+            "depthwise_separable", "depthwise_separable_q",
             "pack_conv_qc8w"]

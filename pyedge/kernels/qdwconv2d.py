@@ -7,11 +7,13 @@ GEMM's requantization (one float32 multiply, round half to even, clamp), bit-exa
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from pyedge.kernels import registry
 from pyedge.kernels.checks import check_array, check_finite_positive, check_int, resolve_out
-from pyedge.kernels.convgeom import geometry
+from pyedge.kernels.convgeom import Geometry, geometry
 from pyedge.kernels.registry import Kernel
 
 FAMILY = "qs8_qc8w_dwconv2d"
@@ -49,6 +51,36 @@ def depthwise_conv2d_q(x: np.ndarray, x_zero_point: int, w: np.ndarray,
     ndarray of ``out_dtype``, shape (N, OH, OW, C * m):
     ``clamp(rint(float32(sum (x - zp) * w + bias) * m[c]) + out_zero_point)``
     """
+    a = prepare(x, x_zero_point, w, bias_int32, multiplier, out_zero_point, out_dtype, clamp,
+                stride, pads, dilation)
+    out = resolve_out(out, (a.x.shape[0], a.g.oh, a.g.ow, a.w.shape[2]), a.out_dtype)
+    threads = registry.config.resolve_threads(num_threads)
+    return run_rows(registry.resolve(FAMILY, kernel), a, out, 0, threads)
+
+
+@dataclass(frozen=True)
+class QDWArgs:
+    """Checked arguments of one 8-bit depthwise call, ready for the backend (see ``run_rows``)."""
+
+    x: np.ndarray  # uint8 view, channels repeated for a multiplier > 1
+    xor_in: int
+    zp: int  # uint8-domain zero point
+    w: np.ndarray
+    wsum: np.ndarray
+    bias: np.ndarray | None
+    mult: np.ndarray
+    out_kind: int
+    out_dtype: np.dtype
+    ozp: int
+    qmin: int
+    qmax: int
+    g: Geometry
+    pad_row: np.ndarray
+
+
+def prepare(x, x_zero_point, w, bias_int32, multiplier, out_zero_point=0, out_dtype=np.uint8,
+            clamp=None, stride=1, pads=0, dilation=1) -> QDWArgs:
+    """Validate the arguments of :func:`depthwise_conv2d_q` (clear errors naming them)."""
     x = check_array("x", x, (np.uint8, np.int8), ndim=4)
     w = check_array("w", w, (np.int8,), ndim=3)
     n, ih, iw, c = x.shape
@@ -80,12 +112,17 @@ def depthwise_conv2d_q(x: np.ndarray, x_zero_point: int, w: np.ndarray,
     xor_in, zp_u8 = (0x80, zp + 128) if x.dtype == np.int8 else (0, zp)
     xu = x.view(np.uint8)
     pad_row = np.full(iw * cm, zp & 0xFF, dtype=np.uint8)
-    out = resolve_out(out, (n, g.oh, g.ow, cm), odt)
-    threads = registry.config.resolve_threads(num_threads)
-    group = max(1, GROUP_BYTES // (iw * cm * g.sh))
-    kern = registry.resolve(FAMILY, kernel)
-    kern.run(kern.params, xu, xor_in, zp_u8, w, wsum, bias_int32, mult, OUT_KINDS[odt], ozp,
-             qmin, qmax, out, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, pad_row, group, threads)
+    return QDWArgs(xu, xor_in, zp_u8, w, wsum, bias_int32, mult, OUT_KINDS[odt], odt, ozp, qmin,
+                   qmax, g, pad_row)
+
+
+def run_rows(kern: Kernel, a: QDWArgs, out: np.ndarray, oy0: int, threads: int) -> np.ndarray:
+    """Output rows ``oy0 .. oy0 + out.shape[1]`` of a prepared call into ``out[N, R, OW, C]``."""
+    g = a.g
+    group = max(1, GROUP_BYTES // (a.x.shape[2] * a.x.shape[3] * g.sh))
+    kern.run(kern.params, a.x, a.xor_in, a.zp, a.w, a.wsum, a.bias, a.mult, a.out_kind, a.ozp,
+             a.qmin, a.qmax, out, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, oy0, a.pad_row, group,
+             threads)
     return out
 
 

@@ -56,9 +56,9 @@ def ukernels():
 def dwconv(int index, const uint8_t[:, :, :, ::1] x, int xor_in, int zp,
            const int8_t[:, :, ::1] w, const int32_t[::1] wsum, const int32_t[::1] bias,
            const float[::1] multiplier, int out_kind, int out_zero_point, int qmin, int qmax,
-           out, int sh, int sw, int dh, int dw, int pad_top, int pad_left,
+           out, int sh, int sw, int dh, int dw, int pad_top, int pad_left, int oy0,
            const uint8_t[::1] pad_row, int group, int num_threads):
-    """out[n, oy, ox, c] of the 8-bit depthwise convolution; validated by the caller."""
+    """out[n, r] = output row oy0 + r of the 8-bit depthwise convolution (checked inputs)."""
     cdef const pyedge_qs8_dwconv2d_ukernel* u = &pyedge_qs8_dwconv2d_table[index]
     cdef pyedge_qs8_dwconv2d_params p
     p.kh = w.shape[0]
@@ -101,13 +101,13 @@ def dwconv(int index, const uint8_t[:, :, :, ::1] x, int xor_in, int zp,
     cdef uint8_t[::1] sview = scratch
     cdef char* outp = <char*> <size_t> out.ctypes.data
     for ch in prange(nchunks, nogil=True, num_threads=nchunks, schedule="static"):
-        _chunk(u, &p, ch, nchunks, units, nrows, ih, pad_top, &x[0, 0, 0, 0], wp, outp,
+        _chunk(u, &p, ch, nchunks, units, nrows, ih, oy0, pad_top, &x[0, 0, 0, 0], wp, outp,
                &pad_row[0], group, <const uint8_t**> &rows[ch * span], &sview[ch * sbytes])
     return out
 
 
 cdef void _chunk(const pyedge_qs8_dwconv2d_ukernel* u, const pyedge_qs8_dwconv2d_params* p,
-                 size_t ch, size_t nchunks, size_t units, size_t nrows, size_t ih,
+                 size_t ch, size_t nchunks, size_t units, size_t nrows, size_t ih, int oy0,
                  int pad_top, const uint8_t* x, const int8_t* w, char* out,
                  const uint8_t* pad_row, size_t group, const uint8_t** rows,
                  uint8_t* scratch) noexcept nogil:
@@ -119,7 +119,7 @@ cdef void _chunk(const pyedge_qs8_dwconv2d_ukernel* u, const pyedge_qs8_dwconv2d
         r0 = unit - img * nrows
         r1 = min(nrows, r0 + hi - unit, r0 + group)
         nin = (r1 - r0 - 1) * p.sh + (p.kh - 1) * p.dh + 1
-        iy0 = <Py_ssize_t> (r0 * p.sh) - pad_top
+        iy0 = <Py_ssize_t> ((oy0 + r0) * p.sh) - pad_top
         for j in range(nin):
             iy = iy0 + <Py_ssize_t> j
             if iy < 0 or iy >= <Py_ssize_t> ih:

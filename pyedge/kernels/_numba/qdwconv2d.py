@@ -7,7 +7,7 @@ from numba import njit, prange
 
 @njit(parallel=True, cache=True, nogil=True)
 def _rows(x, xor_in, zp, w, wsum, bias, has_bias, mult, ozp, qmin, qmax, out, sh, sw, dh, dw,
-          pt, pl):  # pragma: no cover - compiled
+          pt, pl, oy0):  # pragma: no cover - compiled
     n, ih, iw, c = x.shape
     kh, kw = w.shape[0], w.shape[1]
     oh, ow = out.shape[1], out.shape[2]
@@ -15,7 +15,8 @@ def _rows(x, xor_in, zp, w, wsum, bias, has_bias, mult, ozp, qmin, qmax, out, sh
     hi = np.float32(qmax - ozp)
     for unit in prange(n * oh):
         img = unit // oh
-        oy = unit - img * oh
+        r = unit - img * oh
+        oy = oy0 + r
         for ox in range(ow):
             for ch in range(c):
                 acc = np.int32(0)
@@ -33,13 +34,13 @@ def _rows(x, xor_in, zp, w, wsum, bias, has_bias, mult, ozp, qmin, qmax, out, sh
                     acc += bias[ch]
                 y = np.float32(acc) * mult[ch]
                 y = min(max(y, lo), hi)
-                out[img, oy, ox, ch] = np.int32(np.rint(y)) + ozp
+                out[img, r, ox, ch] = np.int32(np.rint(y)) + ozp
 
 
 def dwconv(params, x, xor_in, zp, w, wsum, bias, mult, out_kind, ozp, qmin, qmax, out, sh, sw,
-           dh, dw, pt, pl, pad_row, group, threads):
+           dh, dw, pt, pl, oy0, pad_row, group, threads):
     """Same contract as the native driver (canonical weights; pad_row and group unused)."""
     numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     has_bias = bias is not None
     _rows(x, np.uint8(xor_in), zp, w, wsum, bias if has_bias else wsum, has_bias, mult, ozp,
-          qmin, qmax, out, sh, sw, dh, dw, pt, pl)
+          qmin, qmax, out, sh, sw, dh, dw, pt, pl, oy0)
