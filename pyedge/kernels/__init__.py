@@ -4,7 +4,14 @@ Kernel families register their native, Numba and NumPy implementations in
 :mod:`pyedge.kernels.registry`; ``available()`` lists every one this CPU can run.
 """
 
-from pyedge.kernels.conv import PackedConvQ, conv2d, conv2d_q, pack_conv_qc8w
+from pyedge.kernels.conv import (
+    PackedConvF32,
+    PackedConvQ,
+    conv2d,
+    conv2d_q,
+    pack_conv_f32w,
+    pack_conv_qc8w,
+)
 from pyedge.kernels.cpu import cpu_features
 from pyedge.kernels.dwconv2d import depthwise_conv2d
 from pyedge.kernels.dwsep import depthwise_separable, depthwise_separable_q
@@ -12,9 +19,10 @@ from pyedge.kernels.epilogue import apply_epilogue, gemm_f32
 from pyedge.kernels.qdwconv2d import depthwise_conv2d_q
 from pyedge.kernels.qgemm import PackedQC8W, pack_qc8w, qgemm
 from pyedge.kernels.registry import Kernel, available, select
+from pyedge.kernels.sgemm import PackedF32W, pack_f32w, sgemm
 
 __all__ = ["Kernel", "PackedQC8W", "apply_epilogue", "available", "cpu_features", "gemm_f32",
            "pack_qc8w", "qgemm", "select"]
-__all__ += ["PackedConvQ", "conv2d", "conv2d_q", "depthwise_conv2d", "depthwise_conv2d_q",
-            "depthwise_separable", "depthwise_separable_q",
-            "pack_conv_qc8w"]
+__all__ += ["PackedConvF32", "PackedConvQ", "PackedF32W", "conv2d", "conv2d_q",
+            "depthwise_conv2d", "depthwise_conv2d_q", "depthwise_separable",
+            "depthwise_separable_q", "pack_conv_f32w", "pack_conv_qc8w", "pack_f32w", "sgemm"]

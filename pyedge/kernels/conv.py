@@ -1,6 +1,8 @@
 """Standard convolution (any kernel, stride, padding, dilation, groups), float32 and int8, NHWC.
 
-Float32 goes through NumPy's BLAS (1x1 straight to GEMM, larger kernels via im2col); int8
+Float32 goes through NumPy's BLAS, or through pyedge's own GEMM with fused bias + activation
+when the weights were packed with :func:`pack_conv_f32w` (1x1 straight to GEMM, larger kernels
+via im2col); int8
 goes through :func:`pyedge.kernels.qgemm` with padding filled with the input zero point so
 the zero-point compensation stays exact. Depthwise layers (groups == C_in) are routed to the
 depthwise kernels.
@@ -15,6 +17,7 @@ from pyedge.kernels.convgeom import activation_bounds, geometry
 from pyedge.kernels.dwconv2d import depthwise_conv2d
 from pyedge.kernels.im2col import im2col
 from pyedge.kernels.qgemm import PackedQC8W, pack_qc8w, qgemm
+from pyedge.kernels.sgemm import PackedF32W, pack_f32w, sgemm
 
 
 def _weights(w: np.ndarray, dtypes: tuple, x_channels: int, groups) -> tuple[int, int]:
@@ -29,7 +32,53 @@ def _weights(w: np.ndarray, dtypes: tuple, x_channels: int, groups) -> tuple[int
     return groups, cout
 
 
-def conv2d(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None = None, stride=1, pads=0,
+class PackedConvF32:
+    """Float32 convolution weights ``w[C_out, KH, KW, C_in / groups]`` packed once per group."""
+
+    def __init__(self, w: np.ndarray, groups: int = 1):
+        w = check_array("w", w, (np.float32,), ndim=4)
+        cout, self.kh, self.kw, self.cin_g = w.shape
+        self.groups = check_int("groups", groups, 1, cout)
+        if cout % self.groups:
+            raise ValueError(f"groups={groups} must divide C_out={cout}")
+        self.cout = cout
+        cg = cout // self.groups
+        self.packed: list[PackedF32W] = [
+            pack_f32w(np.ascontiguousarray(w[i * cg:(i + 1) * cg].reshape(cg, -1)))
+            for i in range(self.groups)]
+
+
+def pack_conv_f32w(w: np.ndarray, groups: int = 1) -> PackedConvF32:
+    """Prepare float32 conv weights ``w[C_out, KH, KW, C_in / groups]`` for :func:`conv2d`
+    (runs pyedge's GEMM with the bias and activation fused instead of BLAS)."""
+    return PackedConvF32(w, groups)
+
+
+def _conv2d_packed(x, wp: PackedConvF32, bias, stride, pads, dilation, activation, clamp, out,
+                   num_threads):
+    n, ih, iw, cin = x.shape
+    if cin != wp.cin_g * wp.groups:
+        raise ValueError(f"x has C={cin} but the weights expect {wp.cin_g * wp.groups}")
+    g = geometry(ih, iw, wp.kh, wp.kw, stride, pads, dilation)
+    out = resolve_out(out, (n, g.oh, g.ow, wp.cout), np.float32)
+    y = out.reshape(-1, wp.cout)  # [M, C_out]
+    cg = wp.cout // wp.groups
+    for gi in range(wp.groups):
+        sl = slice(gi * cg, (gi + 1) * cg)
+        xg = x if wp.groups == 1 else np.ascontiguousarray(
+            x[..., gi * wp.cin_g:(gi + 1) * wp.cin_g])
+        b = None if bias is None else np.ascontiguousarray(bias[sl])
+        if wp.groups == 1:
+            sgemm(im2col(xg, g), wp.packed[0], b, activation, clamp, out=y,
+                  num_threads=num_threads)
+        else:
+            y[:, sl] = sgemm(im2col(xg, g), wp.packed[gi], b, activation, clamp,
+                             num_threads=num_threads)
+    return out
+
+
+def conv2d(x: np.ndarray, w: np.ndarray | PackedConvF32, bias: np.ndarray | None = None,
+           stride=1, pads=0,
            dilation=1, groups: int = 1, activation: str = "none",
            clamp: tuple[float, float] | None = None, *, out: np.ndarray | None = None,
            num_threads: int | None = None) -> np.ndarray:
@@ -38,7 +87,8 @@ def conv2d(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None = None, stride=
     Parameters
     ----------
     x : ndarray of float32, shape (N, H, W, C_in)
-    w : ndarray of float32, shape (C_out, KH, KW, C_in / groups)
+    w : ndarray of float32, shape (C_out, KH, KW, C_in / groups), or PackedConvF32 from
+        :func:`pack_conv_f32w` (then ``groups`` comes from the packed weights)
     bias : float32 array (C_out,), optional
     stride, dilation : int or (vertical, horizontal) pair
     pads : int, (vertical, horizontal) or (top, left, bottom, right); zero padding
@@ -52,6 +102,11 @@ def conv2d(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None = None, stride=
     ndarray of float32, shape (N, OH, OW, C_out)
     """
     x = check_array("x", x, (np.float32,), ndim=4)
+    if isinstance(w, PackedConvF32):
+        if bias is not None:
+            bias = check_array("bias", bias, (np.float32,), shape=(w.cout,))
+        return _conv2d_packed(x, w, bias, stride, pads, dilation, activation, clamp, out,
+                              num_threads)
     n, ih, iw, cin = x.shape
     groups, cout = _weights(w, (np.float32,), cin, groups)
     _, kh, kw, cin_g = w.shape
@@ -152,4 +207,5 @@ def conv2d_q(x: np.ndarray, x_zero_point: int, w_packed: PackedConvQ,
     return out
 
 
-__all__ = ["PackedConvQ", "conv2d", "conv2d_q", "pack_conv_qc8w"]
+__all__ = ["PackedConvF32", "PackedConvQ", "conv2d", "conv2d_q", "pack_conv_f32w",
+           "pack_conv_qc8w"]

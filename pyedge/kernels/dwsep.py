@@ -13,6 +13,7 @@ from pyedge.kernels import dwconv2d, qdwconv2d, registry
 from pyedge.kernels.checks import check_array, resolve_out
 from pyedge.kernels.convgeom import activation_bounds
 from pyedge.kernels.qgemm import PackedQC8W, qgemm
+from pyedge.kernels.sgemm import PackedF32W, pack_f32w, sgemm
 
 TILE_BYTES = 1 << 18  # depthwise rows per tile kept within this many bytes (L2-resident)
 
@@ -32,8 +33,8 @@ def _stats(stats: dict | None, rows: int, tile_bytes: int, full_bytes: int) -> N
 
 
 def depthwise_separable(x: np.ndarray, w_dw: np.ndarray, b_dw: np.ndarray | None,
-                        w_pw: np.ndarray, b_pw: np.ndarray | None = None, stride=1, pads=0,
-                        dilation=1, dw_activation: str = "relu6",
+                        w_pw: np.ndarray | PackedF32W, b_pw: np.ndarray | None = None,
+                        stride=1, pads=0, dilation=1, dw_activation: str = "relu6",
                         pw_activation: str = "none", *, out: np.ndarray | None = None,
                         num_threads: int | None = None, tile_rows: int | None = None,
                         stats: dict | None = None) -> np.ndarray:
@@ -42,7 +43,8 @@ def depthwise_separable(x: np.ndarray, w_dw: np.ndarray, b_dw: np.ndarray | None
     Parameters
     ----------
     x, w_dw, b_dw, stride, pads, dilation : as in :func:`pyedge.kernels.depthwise_conv2d`
-    w_pw : float32 (C_out, C_mid) pointwise weights, ``C_mid = w_dw.shape[2]``
+    w_pw : float32 (C_out, C_mid) pointwise weights, ``C_mid = w_dw.shape[2]``, or their
+        :func:`pack_f32w` (packed once; a plain array is packed on every call)
     b_pw : float32 (C_out,), optional
     dw_activation, pw_activation : ``none``, ``relu`` or ``relu6`` after each convolution
     out : preallocated float32 (N, OH, OW, C_out), optional
@@ -59,20 +61,20 @@ def depthwise_separable(x: np.ndarray, w_dw: np.ndarray, b_dw: np.ndarray | None
     x, w_dw, b_dw, g, (lo, hi) = dwconv2d.prepare(x, w_dw, b_dw, stride, pads, dilation,
                                                   dw_activation, None)
     n, c = x.shape[0], w_dw.shape[2]
-    w_pw = check_array("w_pw", w_pw, (np.float32,), ndim=2)
+    if not isinstance(w_pw, PackedF32W):
+        w_pw = pack_f32w(check_array("w_pw", w_pw, (np.float32,), ndim=2))
     if w_pw.shape[1] != c:
         raise ValueError(f"w_pw must be (C_out, {c}), got {w_pw.shape}")
     cout = w_pw.shape[0]
     if b_pw is not None:
         b_pw = check_array("b_pw", b_pw, (np.float32,), shape=(cout,))
-    plo, phi = activation_bounds(pw_activation)
+    activation_bounds(pw_activation)
     rows = _tile_rows(tile_rows, g.oh, g.ow * c * 4)
     out = resolve_out(out, (n, g.oh, g.ow, cout), np.float32)
     threads = registry.config.resolve_threads(num_threads)
     kern = dwconv2d.pick(g, None)
     buf = np.empty((1, rows, g.ow, c), np.float32)
     _stats(stats, rows, buf.nbytes, n * g.oh * g.ow * c * 4)
-    w_t = w_pw.T  # [C_mid, C_out] view
     for img in range(n):
         xi = x[img:img + 1]
         for oy0 in range(0, g.oh, rows):
@@ -80,11 +82,8 @@ def depthwise_separable(x: np.ndarray, w_dw: np.ndarray, b_dw: np.ndarray | None
             tile = buf[:, :r]
             dwconv2d.run_rows(kern, xi, w_dw, b_dw, tile, g, lo, hi, oy0, threads)
             y = out[img, oy0:oy0 + r].reshape(r * g.ow, cout)  # [rows * OW, C_out] view
-            np.matmul(tile.reshape(r * g.ow, c), w_t, out=y)
-            if b_pw is not None:
-                y += b_pw
-            if plo > -np.inf or phi < np.inf:
-                np.clip(y, plo, phi, out=y)
+            sgemm(tile.reshape(r * g.ow, c), w_pw, b_pw, pw_activation, out=y,
+                  num_threads=threads)
     return out
 
 
