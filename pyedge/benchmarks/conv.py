@@ -20,16 +20,22 @@ from pyedge.kernels import (
     conv2d_q,
     depthwise_conv2d,
     depthwise_conv2d_q,
+    depthwise_separable,
+    pack_conv_f32w,
     pack_conv_qc8w,
+    pack_f32w,
     registry,
 )
 from pyedge.kernels.convgeom import geometry
 from pyedge.kernels.dwconv2d import family_for
 from pyedge.kernels.qdwconv2d import FAMILY as QDW_FAMILY
 from pyedge.kernels.qgemm import FAMILY as QGEMM_FAMILY
+from pyedge.kernels.sgemm import FAMILY as SGEMM_FAMILY
 
 GOALS = {"dw_f32_vs_torch": 2.0, "dw_int8_vs_f32": 1.0, "all_int8_vs_f32": 1.8,
-         "all_f32_vs_torch": 1.5}
+         "all_f32_vs_torch": 1.5, "fused_vs_unfused": 1.2}
+# depthwise-separable pairs on the 112x112 layers: (name, H, C, C_out, stride)
+FUSED_PAIRS = (("b1_dw+project_112", 112, 32, 16, 1), ("b2_dw+project_112s2", 112, 96, 24, 2))
 
 
 def _torch(threads: int):
@@ -84,13 +90,16 @@ def bench_layer(name: str, kind: str, h: int, w: int, cin: int, cout: int, k: in
         kernels = (registry.select(family_for(g)).name, registry.select(QDW_FAMILY).name)
     else:
         wf = rng.standard_normal((cout, k, k, cin)).astype(np.float32)
+        wfp = pack_conv_f32w(wf)
         wq = pack_conv_qc8w(rng.integers(-127, 128, (cout, k, k, cin), dtype=np.int8))
         w_oihw = np.ascontiguousarray(wf.transpose(0, 3, 1, 2))  # [Cout, Cin, K, K]
         groups = 1
-        f32 = lambda: conv2d(x, wf, bias, s, pad, 1, 1, act, out=out)  # noqa: E731
+        f32 = lambda: conv2d(x, wfp, bias, s, pad, 1, 1, act, out=out,  # noqa: E731
+                             num_threads=threads)
         i8 = lambda: conv2d_q(xq, 128, wq, bq, mult, 0, np.uint8, clamp, s, pad,  # noqa: E731
                               out=outq, num_threads=threads)
-        kernels = ("numpy BLAS", registry.select(QGEMM_FAMILY, g.oh * g.ow).name)
+        kernels = (registry.select(SGEMM_FAMILY).name,
+                   registry.select(QGEMM_FAMILY, g.oh * g.ow).name)
     t_f32 = median_time(f32, min_time)
     t_i8 = median_time(i8, min_time)
     t_torch = None
@@ -102,6 +111,33 @@ def bench_layer(name: str, kind: str, h: int, w: int, cin: int, cout: int, k: in
             "f32_us": t_f32 * 1e6, "int8_us": t_i8 * 1e6,
             "torch_us": t_torch * 1e6 if t_torch else None,
             "f32_kernel": kernels[0], "int8_kernel": kernels[1]}
+
+
+def bench_fused(name: str, h: int, c: int, cout: int, s: int, threads: int,
+                min_time: float) -> dict:
+    """Fused depthwise-separable block vs the unfused pair (same kernels), float32."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((1, h, h, c)).astype(np.float32)
+    wd = rng.standard_normal((3, 3, c)).astype(np.float32)
+    bd = rng.standard_normal(c).astype(np.float32) * 0.1
+    wp = rng.standard_normal((cout, c)).astype(np.float32)
+    bp = rng.standard_normal(cout).astype(np.float32) * 0.1
+    wpp, wcp = pack_f32w(wp), pack_conv_f32w(wp[:, None, None, :])
+    g = geometry(h, h, 3, 3, s, 1)
+    mid = np.empty((1, g.oh, g.ow, c), np.float32)
+    out = np.empty((1, g.oh, g.ow, cout), np.float32)
+
+    def unfused():
+        depthwise_conv2d(x, wd, bd, s, 1, 1, "relu6", out=mid, num_threads=threads)
+        conv2d(mid, wcp, bp, out=out, num_threads=threads)
+
+    stats: dict = {}
+    depthwise_separable(x, wd, bd, wpp, bp, s, 1, out=out, stats=stats)
+    t_unf = median_time(unfused, min_time)
+    t_fused = median_time(lambda: depthwise_separable(x, wd, bd, wpp, bp, s, 1, out=out,
+                                                      num_threads=threads), min_time)
+    return {"pair": name, "unfused_us": t_unf * 1e6, "fused_us": t_fused * 1e6,
+            "speedup": t_unf / t_fused, **stats}
 
 
 def _sum(rows: list[dict], key: str) -> float | None:
@@ -132,16 +168,21 @@ def summarize(rows: list[dict]) -> dict:
 
 def run(tables: tuple[str, ...] = ("mobilenet_v2_conv",), threads: int = 1,
         min_time: float = 0.2) -> dict:
-    """Benchmark every layer of ``tables``; returns rows, sums, goals and the environment."""
+    """Benchmark every layer of ``tables`` and the fused pairs; returns rows, sums, goals."""
     torch = _torch(threads)
     rows = []
     with pinned_threads(threads):
         for table in tables:
             for name, (kind, *dims) in load_shapes(table, kind_column=True):
                 rows.append(bench_layer(name, kind, *dims, threads, min_time, torch))
+        fused = [bench_fused(*pair, threads, min_time) for pair in FUSED_PAIRS]
     result = {"threads": threads, "blas": blas_kernel(), "backend": config.backend(),
-              "torch": torch.__version__ if torch else None, "rows": rows}
+              "torch": torch.__version__ if torch else None, "rows": rows, "fused": fused}
     result.update(summarize(rows))
+    unf = sum(f["unfused_us"] for f in fused)
+    result["goals"]["fused_vs_unfused"] = unf / sum(f["fused_us"] for f in fused)
+    result["goals"]["fused_memory_fraction"] = max(
+        f["intermediate_bytes"] / f["unfused_intermediate_bytes"] for f in fused)
     return result
 
 
@@ -170,6 +211,14 @@ def format_table(result: dict) -> str:
         lines.append(f"{label:<44} {s['f32_us']:>9.1f} {s['int8_us']:>9.1f} "
                      f"{_fmt(s['torch_us'], '.1f', 9)} {_fmt(s['f32_vs_torch'], '.2f', 9)} "
                      f"{s['int8_vs_f32']:>8.2f}")
+    lines.append("fused depthwise-separable (float32; unfused = depthwise_conv2d + packed "
+                 "pointwise conv2d, same kernels):")
+    for f in result.get("fused", []):
+        lines.append(f"  {f['pair']:<22} unfused {f['unfused_us']:>8.1f} us  fused "
+                     f"{f['fused_us']:>8.1f} us  x{f['speedup']:.2f}  intermediate "
+                     f"{f['intermediate_bytes'] / 1024:.0f} KiB vs "
+                     f"{f['unfused_intermediate_bytes'] / 1024:.0f} KiB "
+                     f"({f['intermediate_bytes'] / f['unfused_intermediate_bytes']:.2f})")
     lines.append("goals:")
     for key, target in GOALS.items():
         got = result["goals"].get(key)
@@ -178,4 +227,8 @@ def format_table(result: dict) -> str:
         else:
             verdict = "met" if got >= target else "missed"
             lines.append(f"  {key:<18} >= {target:.1f}x: {got:.2f}x {verdict}")
+    frac = result["goals"].get("fused_memory_fraction")
+    if frac is not None:
+        verdict = "met" if frac <= 0.25 else "missed"
+        lines.append(f"  fused_memory       <= 0.25 of unfused: {frac:.2f} {verdict}")
     return "\n".join(lines)
