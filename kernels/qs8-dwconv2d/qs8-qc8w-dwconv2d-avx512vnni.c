@@ -46,8 +46,10 @@ void pyedge_qs8_qc8w_dwconv2d_pack__avx512vnni(size_t kh, size_t kw, size_t c,
 }
 
 size_t pyedge_qs8_qc8w_dwconv2d_scratch__avx512vnni(const pyedge_qs8_dwconv2d_params* p) {
-  /* X4 rows, then per-channel bias - zp * wsum (int32) and multipliers in stored order */
-  return GROUPS(p->kh) * window(p) * padded_c(p->c) * 4 + 2 * padded_c(p->c) * 4;
+  /* X4 rows, per-channel bias - zp * wsum (int32) and multipliers in stored order, then one
+   * input row of raw zero points standing for the rows outside the image */
+  return GROUPS(p->kh) * window(p) * padded_c(p->c) * 4 + 2 * padded_c(p->c) * 4 +
+         p->iw * p->c;
 }
 
 /* Interleave four rows (16 channels each, natural order) into 64 bytes at dst. */
@@ -82,12 +84,13 @@ PYEDGE_INLINE void interleave64(const uint8_t* const* src, size_t off, __m512i v
 
 /* Build X4 for output row r and kernel-row group g. */
 static void build_x4(const uint8_t* const* rows, size_t r, size_t g,
-                     const pyedge_qs8_dwconv2d_params* p, uint8_t* x4) {
+                     const pyedge_qs8_dwconv2d_params* p, const uint8_t* zp_row, uint8_t* x4) {
   const size_t c = p->c, cp = padded_c(c), wn = window(p);
   const uint8_t* src[4];
   for (size_t b = 0; b < 4; b++) {
     const size_t ky = 4 * g + b < p->kh ? 4 * g + b : 4 * g;
     src[b] = rows[r * p->sh + ky * p->dh];
+    if (src[b] == NULL) src[b] = zp_row;
   }
   const __m512i vx = _mm512_set1_epi8((char)p->xor_in);
   for (size_t ixp = 0; ixp < wn; ixp++) {
@@ -120,11 +123,12 @@ PYEDGE_INLINE void transpose_lanes(__m512i* v) {
   v[3] = _mm512_shuffle_i32x4(t2, t3, 0xDD);
 }
 
-PYEDGE_INLINE __m512i requant(__m512i acc, __m512i comb, __m512 mult, __m512 lo, __m512 hi,
-                              __m512i ozp) {
-  __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(acc, comb)), mult);
-  f = _mm512_min_ps(_mm512_max_ps(f, lo), hi);
-  return _mm512_add_epi32(_mm512_cvtps_epi32(f), ozp);
+/* rint(min(float(acc) * mult, 65536)): the 16-bit packs, the saturating zero-point add and the
+ * final byte clamp then give exactly clamp(rint(acc * mult) + zp, qmin, qmax) (DESIGN.md):
+ * rint commutes with clamping to integers, and every saturation lies outside [qmin, qmax]. */
+PYEDGE_INLINE __m512i scaled(__m512i acc, __m512 mult) {
+  const __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(acc), mult);
+  return _mm512_cvtps_epi32(_mm512_min_ps(f, _mm512_set1_ps(65536.0f)));
 }
 
 PYEDGE_INLINE void dw_rows(const uint8_t* const* rows, size_t nout, const int8_t* w,
@@ -135,6 +139,8 @@ PYEDGE_INLINE void dw_rows(const uint8_t* const* rows, size_t nout, const int8_t
   uint8_t* x4 = scratch;
   int32_t* comb = (int32_t*)(scratch + ng * wn * cp * 4);
   float* mult = (float*)(comb + cp);
+  uint8_t* zp_row = (uint8_t*)(mult + cp);
+  memset(zp_row, p->zp ^ p->xor_in, p->iw * c);
   for (size_t ch = 0; ch < cp; ch++) {
     const size_t src = ch < c ? ch : 0;
     comb[ch] = (q->bias ? q->bias[src] : 0) - q->a_zero_point * q->wsum[src];
@@ -153,13 +159,14 @@ PYEDGE_INLINE void dw_rows(const uint8_t* const* rows, size_t nout, const int8_t
       _mm512_storeu_si512(mult + ch0 + 16 * i, vm[i]);
     }
   }
-  const __m512 lo = _mm512_set1_ps((float)(q->qmin - q->out_zero_point));
-  const __m512 hi = _mm512_set1_ps((float)(q->qmax - q->out_zero_point));
+  const __m512i ozp16 = _mm512_set1_epi16((short)q->out_zero_point);
   const __m512i ozp = _mm512_set1_epi32(q->out_zero_point);
+  const __m512i qmin32 = _mm512_set1_epi32(q->qmin), qmax32 = _mm512_set1_epi32(q->qmax);
+  const __m512i qmin8 = _mm512_set1_epi8((char)q->qmin), qmax8 = _mm512_set1_epi8((char)q->qmax);
   const int is_u8 = q->out_kind == PYEDGE_OUT_UINT8;
   const size_t gstride = wn * cp * 4;
   for (size_t r = 0; r < nout; r++) {
-    for (size_t g = 0; g < ng; g++) build_x4(rows, r, g, p, x4 + g * gstride);
+    for (size_t g = 0; g < ng; g++) build_x4(rows, r, g, p, zp_row, x4 + g * gstride);
     uint8_t* orow = out + r * p->ow * c;
     size_t ch0 = 0;
     for (; ch0 + 64 <= c; ch0 += 64) {
@@ -170,8 +177,7 @@ PYEDGE_INLINE void dw_rows(const uint8_t* const* rows, size_t nout, const int8_t
         vm[i] = _mm512_loadu_ps(mult + ch0 + 16 * i);
       }
       for (size_t ox = 0; ox < p->ow; ox++) {
-        __m512i acc[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(),
-                          _mm512_setzero_si512(), _mm512_setzero_si512()};
+        __m512i acc[4] = {vc[0], vc[1], vc[2], vc[3]};
         for (size_t g = 0; g < ng; g++) {
           const uint8_t* xg = x4 + g * gstride + (ox * sw * cp + ch0) * 4;
           const int8_t* wg = w + (g * kw * cp + ch0) * 4;
@@ -187,10 +193,14 @@ PYEDGE_INLINE void dw_rows(const uint8_t* const* rows, size_t nout, const int8_t
         }
         __m512i y[4];
 #pragma GCC unroll 4
-        for (size_t i = 0; i < 4; i++) y[i] = requant(acc[i], vc[i], vm[i], lo, hi, ozp);
-        const __m512i h0 = _mm512_packs_epi32(y[0], y[1]);
-        const __m512i h1 = _mm512_packs_epi32(y[2], y[3]);
-        const __m512i b = is_u8 ? _mm512_packus_epi16(h0, h1) : _mm512_packs_epi16(h0, h1);
+        for (size_t i = 0; i < 4; i++) y[i] = scaled(acc[i], vm[i]);
+        const __m512i h0 = _mm512_adds_epi16(_mm512_packs_epi32(y[0], y[1]), ozp16);
+        const __m512i h1 = _mm512_adds_epi16(_mm512_packs_epi32(y[2], y[3]), ozp16);
+        __m512i b;
+        if (is_u8)
+          b = _mm512_min_epu8(_mm512_max_epu8(_mm512_packus_epi16(h0, h1), qmin8), qmax8);
+        else
+          b = _mm512_min_epi8(_mm512_max_epi8(_mm512_packs_epi16(h0, h1), qmin8), qmax8);
         _mm512_storeu_si512(orow + ox * c + ch0, b);
       }
     }
@@ -200,7 +210,7 @@ PYEDGE_INLINE void dw_rows(const uint8_t* const* rows, size_t nout, const int8_t
       const __m512i vc = _mm512_loadu_si512(comb + ch0);
       const __m512 vm = _mm512_loadu_ps(mult + ch0);
       for (size_t ox = 0; ox < p->ow; ox++) {
-        __m512i acc = _mm512_setzero_si512();
+        __m512i acc = vc;
         for (size_t g = 0; g < ng; g++) {
           const uint8_t* xg = x4 + g * gstride + (ox * sw * cp + ch0) * 4;
           const int8_t* wg = w + (g * kw * cp + ch0) * 4;
@@ -209,7 +219,8 @@ PYEDGE_INLINE void dw_rows(const uint8_t* const* rows, size_t nout, const int8_t
             acc = _mm512_dpbusd_epi32(acc, _mm512_loadu_si512(xg + kx * dw * cp * 4),
                                       _mm512_loadu_si512(wg + kx * cp * 4));
         }
-        const __m512i y = requant(acc, vc, vm, lo, hi, ozp);
+        __m512i y = _mm512_add_epi32(scaled(acc, vm), ozp);
+        y = _mm512_min_epi32(_mm512_max_epi32(y, qmin32), qmax32);
         _mm_mask_storeu_epi8(orow + ox * c + ch0, m, _mm512_cvtepi32_epi8(y));
       }
     }

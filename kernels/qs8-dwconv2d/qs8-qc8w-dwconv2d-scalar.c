@@ -20,7 +20,7 @@ void pyedge_qs8_qc8w_dwconv2d_minmax__scalar(const uint8_t* const* rows, size_t 
           const uint8_t* row = rows[r * p->sh + ky * p->dh];
           for (size_t kx = 0; kx < p->kw; kx++) {
             const ptrdiff_t ix = (ptrdiff_t)(ox * p->sw + kx * p->dw) - (ptrdiff_t)p->pad_left;
-            const int32_t xv = (ix < 0 || ix >= (ptrdiff_t)p->iw)
+            const int32_t xv = (row == NULL || ix < 0 || ix >= (ptrdiff_t)p->iw)
                                    ? (int32_t)p->zp
                                    : (int32_t)(uint8_t)(row[(size_t)ix * c + ch] ^ p->xor_in);
             acc += xv * (int32_t)w[(ky * p->kw + kx) * c + ch];

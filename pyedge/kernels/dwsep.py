@@ -118,7 +118,7 @@ def depthwise_separable_q(x: np.ndarray, x_zero_point: int, w_dw: np.ndarray,
     buf = np.empty((1, rows, g.ow, c), np.uint8)
     _stats(stats, rows, buf.nbytes, n * g.oh * g.ow * c)
     for img in range(n):
-        ai = qdwconv2d.QDWArgs(**{**a.__dict__, "x": a.x[img:img + 1]})
+        ai = a._replace(x=a.x[img:img + 1])
         for oy0 in range(0, g.oh, rows):
             r = min(rows, g.oh - oy0)
             tile = buf[:, :r]

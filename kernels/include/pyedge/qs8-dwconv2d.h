@@ -7,10 +7,10 @@
  *   u(b) = b ^ xor_in (0x80 turns int8 activations into uint8, zp already shifted by 128).
  *   out = pyedge_qepilogue_scalar(q, ch, acc) with q->a_zero_point = zp, q->wsum[ch] = sum of
  *   the channel's weights and q->out_kind UINT8 or INT8.
- * rows[j] points at input row (first row of the call) + j (iw * c bytes); the driver points rows
- * above/below the image at a row filled with the raw zero point. ``w`` is the layout made by the
- * ukernel's pack function (NULL pack: canonical [kh, kw, c]). ``scratch`` holds
- * scratch_bytes(p) bytes, 64-byte aligned, private to the call.
+ * rows[j] points at input row (first row of the call) + j (iw * c bytes); rows above/below the
+ * image are NULL and read as the zero point. ``w`` is the layout made by the ukernel's pack
+ * function (NULL pack: canonical [kh, kw, c]). ``scratch`` holds scratch_bytes(p) bytes,
+ * 64-byte aligned, private to the call.
  */
 #pragma once
 #include "pyedge/params.h"

@@ -37,9 +37,9 @@ def _rows(x, xor_in, zp, w, wsum, bias, has_bias, mult, ozp, qmin, qmax, out, sh
                 out[img, r, ox, ch] = np.int32(np.rint(y)) + ozp
 
 
-def dwconv(params, x, xor_in, zp, w, wsum, bias, mult, out_kind, ozp, qmin, qmax, out, sh, sw,
-           dh, dw, pt, pl, oy0, pad_row, group, threads):
-    """Same contract as the native driver (canonical weights; pad_row and group unused)."""
+def dwconv(params, x, xor_in, zp, w, kh, kw, wsum, bias, mult, out_kind, ozp, qmin, qmax, out,
+           sh, sw, dh, dw, pt, pl, oy0, group, threads):
+    """Same contract as the native driver (canonical weights; group unused)."""
     numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     has_bias = bias is not None
     _rows(x, np.uint8(xor_in), zp, w, wsum, bias if has_bias else wsum, has_bias, mult, ozp,

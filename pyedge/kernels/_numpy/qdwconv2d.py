@@ -3,8 +3,8 @@
 import numpy as np
 
 
-def dwconv(params, x, xor_in, zp, w, wsum, bias, mult, out_kind, ozp, qmin, qmax, out, sh, sw,
-           dh, dw, pt, pl, oy0, pad_row, group, threads):
+def dwconv(params, x, xor_in, zp, w, kh, kw, wsum, bias, mult, out_kind, ozp, qmin, qmax, out,
+           sh, sw, dh, dw, pt, pl, oy0, group, threads):
     """Same contract as the native driver (canonical weights; group unused)."""
     n, ih, iw, c = x.shape
     kh, kw = w.shape[0], w.shape[1]
