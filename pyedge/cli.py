@@ -44,6 +44,13 @@ def _cmd_bench(args) -> int:
         result = bench_sparse.run(tables, threads=args.threads, min_time=args.min_time)
         print(json.dumps(result, indent=1) if args.json else bench_sparse.format_table(result))
         return 0
+    if args.what == "conv":
+        from pyedge.benchmarks import conv as bench
+
+        tables = tuple(args.shapes) if args.shapes else ("mobilenet_v2_conv",)
+        result = bench.run(tables, threads=args.threads, min_time=args.min_time)
+        print(json.dumps(result, indent=1) if args.json else bench.format_table(result))
+        return 0
     raise SystemExit(f"pyedge bench: unknown target {args.what!r}")
 
 
@@ -150,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("config", help="print backend, CPU features, kernels and threads")
     c.set_defaults(func=_cmd_config)
     b = sub.add_parser("bench", help="benchmark kernels against NumPy and onnxruntime")
-    b.add_argument("what", help="kernels | sparse | runtime | a .pedge model file")
+    b.add_argument("what", help="kernels | sparse | conv | runtime | a .pedge model file")
     b.add_argument("--threads", type=int, default=1, help="threads for every library (1)")
     b.add_argument("--shapes", nargs="*", help="shape tables (default: gemm "
                    "mobilenet_v2_pointwise)")

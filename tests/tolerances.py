@@ -15,3 +15,5 @@ F32_LOWBIT = dict(rtol=1e-5, atol=1e-6)
 QD8_QC4W = dict(rtol=0, atol=0)
 # float32 sparse matmul vs the float64 oracle: float32 sums in a different order.
 F32_SPMM = dict(rtol=1e-4, atol=1e-4)
+# float32 depthwise / direct convolution: float32 sums of <= a few hundred products, any order.
+F32_CONV = dict(rtol=1e-5, atol=1e-5)

@@ -7,8 +7,11 @@ from pathlib import Path
 SHAPES_DIR = Path(__file__).parent / "shapes"
 
 
-def load_shapes(table: str) -> list[tuple[str, tuple[int, ...]]]:
-    """Rows of ``shapes/<table>.txt`` as (name, integers); ``#`` starts a comment."""
+def load_shapes(table: str, kind_column: bool = False) -> list[tuple[str, tuple]]:
+    """Rows of ``shapes/<table>.txt`` as (name, integers); ``#`` starts a comment.
+
+    With ``kind_column`` the field after the name is kept as a string (``conv``, ``dw``, ...).
+    """
     path = SHAPES_DIR / f"{table}.txt"
     if not path.exists():
         known = ", ".join(sorted(p.stem for p in SHAPES_DIR.glob("*.txt")))
@@ -17,5 +20,7 @@ def load_shapes(table: str) -> list[tuple[str, tuple[int, ...]]]:
     for line in path.read_text().splitlines():
         fields = line.split("#", 1)[0].split()
         if fields:
-            rows.append((fields[0], tuple(int(f) for f in fields[1:])))
+            head = (fields[1],) if kind_column else ()
+            rest = fields[2:] if kind_column else fields[1:]
+            rows.append((fields[0], head + tuple(int(f) for f in rest)))
     return rows

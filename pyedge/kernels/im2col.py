@@ -1,0 +1,28 @@
+"""Patch matrices for convolution as GEMM: NHWC input -> [N*OH*OW, KH*KW*C] rows."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pyedge.kernels.convgeom import Geometry
+
+
+def im2col(x: np.ndarray, g: Geometry, pad_value=0) -> np.ndarray:
+    """Rows ``(n, oy, ox)`` of patch values ordered ``(ky, kx, c)``, padded with ``pad_value``.
+
+    A 1x1 kernel without padding needs no copy when the stride is 1 (a reshaped view).
+    """
+    n, ih, iw, c = x.shape
+    if g.kh == g.kw == 1 and g.pt == g.pl == g.pb == g.pr == 0:
+        xs = x[:, ::g.sh, ::g.sw][:, :g.oh, :g.ow]  # [N, OH, OW, C]
+        return (xs if xs.flags.c_contiguous else np.ascontiguousarray(xs)).reshape(-1, c)
+    xp = np.full((n, ih + g.pt + g.pb, iw + g.pl + g.pr, c), pad_value, dtype=x.dtype)
+    xp[:, g.pt:g.pt + ih, g.pl:g.pl + iw] = x
+    cols = np.empty((n, g.oh, g.ow, g.kh, g.kw, c), dtype=x.dtype)
+    for ky in range(g.kh):
+        y0 = ky * g.dh
+        for kx in range(g.kw):
+            x0 = kx * g.dw
+            cols[:, :, :, ky, kx] = xp[:, y0:y0 + (g.oh - 1) * g.sh + 1:g.sh,
+                                       x0:x0 + (g.ow - 1) * g.sw + 1:g.sw]
+    return cols.reshape(n * g.oh * g.ow, g.kh * g.kw * c)  # [M, K]
