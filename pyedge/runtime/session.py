@@ -74,6 +74,12 @@ class Model:
 
     # -- public API -------------------------------------------------------------------------
 
+    def save(self, path: str | os.PathLike, *, recipe: dict | None = None,
+             producer: str | None = None) -> None:
+        """Write the model (graph and weights) atomically to a .pedge file."""
+        pedge_format.write(path, self._weights, graph=self.graph.to_json(),
+                           recipe=self.recipe if recipe is None else recipe, producer=producer)
+
     def kernels(self) -> list[dict]:
         """The kernel bound to each node: ``[{"node", "op", "kernel"}, ...]`` in run order."""
         return [dict(k) for k in self._kernels]

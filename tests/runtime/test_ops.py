@@ -325,3 +325,9 @@ def test_qgemm(xdt, odt, act, rng):
         np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
     else:
         np.testing.assert_array_equal(got, want)
+
+
+def test_cast(rng):
+    x = f32(rng, 3, 4, scale=100)
+    np.testing.assert_array_equal(run_op("Cast", [x], to="int32"), x.astype(np.int32))
+    np.testing.assert_array_equal(run_op("Cast", [x], to="bool"), x.astype(bool))

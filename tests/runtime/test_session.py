@@ -234,3 +234,12 @@ def test_import_runtime_stays_light():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_model_save_round_trip(tmp_path, rng):
+    b, ref = mlp(rng)
+    b.build().save(tmp_path / "m.pedge", recipe={"from": "builder"})
+    model = load(tmp_path / "m.pedge")
+    x = rng.standard_normal((2, 16)).astype(np.float32)
+    np.testing.assert_allclose(model(x), ref(x), rtol=1e-5, atol=1e-6)
+    assert model.recipe == {"from": "builder"}

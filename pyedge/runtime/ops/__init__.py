@@ -15,6 +15,7 @@ MODULES: dict[str, str] = {
     "Add": "add",
     "AveragePool": "average_pool",
     "BatchNormalization": "batch_norm",
+    "Cast": "cast",
     "Clip": "clip",
     "Concat": "concat",
     "Conv": "conv",
