@@ -53,6 +53,12 @@ class _Importer:
         self.alias: dict[str, str] = {}
         self.weights: dict[str, str] = {}
         self.uses = Counter(x for n in self.g.node for x in n.input if x)
+        self.consumers: dict[str, list] = {}
+        for n in self.g.node:
+            for x in n.input:
+                self.consumers.setdefault(x, []).append(n)
+        self.dq: dict[str, tuple] = {}  # DequantizeLinear output -> (q name, scale, zp, axis)
+        self.skip: set[int] = set()  # ids of ONNX nodes already folded into a fused node
         self.uses.update(o.name for o in self.g.output)
         self.linear: dict[str, dict] = {}  # our Linear nodes still open for bias/act fusion
         self.b = GraphBuilder()
@@ -125,6 +131,7 @@ class _Importer:
             if name in self.consts:
                 raise GraphError(f"graph output {o.name!r} is a constant")
             self.b.output(name)
+        self._prune()
         return Model(self.b.graph(), self.b.weights,
                      recipe={"source": "onnx", "opset": self.opset})
 
@@ -141,8 +148,27 @@ class _Importer:
         if bad:
             raise GraphError(f"unsupported ONNX ops: {', '.join(bad)}")
 
+    def _prune(self) -> None:
+        """Drop nodes whose outputs nobody reads (left behind by fusions) and unused weights."""
+        needed = set(self.b._outputs)
+        kept = []
+        for n in reversed(self.b._nodes):
+            if any(o in needed for o in n.outputs):
+                kept.append(n)
+                needed.update(x for x in n.inputs if x)
+        self.b._nodes = kept[::-1]
+        self.b.weights = {k: v for k, v in self.b.weights.items() if k in needed}
+
     def _node(self, node) -> None:
+        if id(node) in self.skip:
+            return
         op, attrs = node.op_type, self.attrs(node)
+        if op == "DequantizeLinear":
+            scale = self.const(node.input[1])
+            zp = self.const(node.input[2]) if len(node.input) > 2 and node.input[2] else None
+            if scale is not None:
+                self.dq[node.output[0]] = (self.alias.get(node.input[0], node.input[0]),
+                                           scale, zp, attrs.get("axis", 1))
         if op == "Constant":
             value = attrs.get("value")
             if value is None:
@@ -184,12 +210,46 @@ def _same(ir_op):
     def go(im, node, attrs):
         if ir_op in ("Add", "Mul") and im._fuse_bias(node, ir_op):
             return
+        if ir_op == "MatMul" and _qgemm(im, node):
+            return
         if ir_op == "MatMul" and im.const(node.input[1]) is not None:
             return _linear(im, node, im.const(node.input[1]))
         if ir_op == "Relu" and im._fuse_act(node, "relu"):
             return
         im.emit(ir_op, list(node.input), node)
     return go
+
+
+def _qgemm(im, node) -> bool:
+    """DQ(x_q) @ DQ(w_q) -> Q(y): one int8 QGemm reading x_q and writing y_q (QDQ models)."""
+    a, b = (im.dq.get(x) for x in node.input)
+    out = node.output[0]
+    users = im.consumers.get(out, [])
+    if a is None or b is None or len(users) != 1 or users[0].op_type != "QuantizeLinear":
+        return False
+    x_q, x_scale, x_zp, _ = a
+    w_q, w_scale, w_zp, axis = b
+    q = users[0]
+    y_scale = im.const(q.input[1])
+    y_zp = im.const(q.input[2]) if len(q.input) > 2 and q.input[2] else None
+    wq = im.consts.get(w_q)
+    if (wq is None or wq.dtype != np.int8 or wq.ndim != 2 or im.const(x_q) is not None
+            or x_scale.size != 1 or (x_zp is not None and x_zp.size != 1)
+            or y_scale is None or y_scale.size != 1 or (y_zp is not None and y_zp.size != 1)
+            or (w_zp is not None and np.any(w_zp != 0)) or np.any(wq == -128)
+            or (w_scale.size != 1 and (w_scale.size != wq.shape[1] or axis % 2 != 1))):
+        return False
+    out_dtype = "uint8" if y_zp is None else np.dtype(y_zp.dtype).name
+    w = np.ascontiguousarray(wq.T)  # canonical w[N, K]
+    im.consts[w_q + ".T"] = w
+    im.consts[w_q + ".scale"] = np.ascontiguousarray(
+        np.broadcast_to(w_scale.reshape(-1), (w.shape[0],)), dtype=np.float32)
+    im.emit("QGemm", [x_q, w_q + ".T", w_q + ".scale"], node, outputs=[q.output[0]],
+            x_scale=float(x_scale), x_zero_point=0 if x_zp is None else int(x_zp),
+            y_scale=float(y_scale), y_zero_point=0 if y_zp is None else int(y_zp),
+            out_dtype=out_dtype)
+    im.skip.add(id(q))
+    return True
 
 
 def _linear(im, node, b):
