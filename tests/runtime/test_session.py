@@ -64,7 +64,8 @@ def test_kernels_and_memory_plan(rng):
     plan = model.memory_plan(N=4)
     # fc1 (4x32 f32 = 512 B) and fc2 (4x10 = 160 -> 192 B) live together; prob is an output
     assert plan.arena_bytes == 512 + 192 and plan.live_bytes == 704
-    assert plan.output_bytes == 4 * 10 * 4 and plan.peak_bytes == 704 + 160
+    assert plan.output_bytes == 4 * 10 * 4 and plan.input_bytes == 4 * 16 * 4
+    assert plan.peak_bytes == 704 + 256 + 2 * 160
     assert model.memory_plan(shapes={"x": (8, 16)}).arena_bytes == 1024 + 320
 
 
