@@ -16,6 +16,7 @@ from collections import Counter
 import numpy as np
 
 from pyedge.importers.onnx_fold import FOLD
+from pyedge.importers.onnx_patterns import MATCHERS
 from pyedge.runtime import GraphBuilder, GraphError, Model
 
 OPSETS = range(11, 22)
@@ -62,6 +63,9 @@ class _Importer:
         self.uses.update(o.name for o in self.g.output)
         self.linear: dict[str, dict] = {}  # our Linear nodes still open for bias/act fusion
         self.b = GraphBuilder()
+        for n in self.g.node:  # Constant nodes have no inputs: known before any pattern match
+            if n.op_type == "Constant":
+                self._node(n)
 
     # -- values -----------------------------------------------------------------------------
 
@@ -148,6 +152,19 @@ class _Importer:
         if bad:
             raise GraphError(f"unsupported ONNX ops: {', '.join(bad)}")
 
+    def _fuse(self, node) -> bool:
+        """Emit a recognised decomposed pattern starting at ``node`` as one fused op."""
+        if any(self.const(x) is None for x in node.input[1:] if x) or self.const(node.input[0]) \
+                is not None:
+            return False
+        found = MATCHERS[node.op_type](self, node)
+        if found is None:
+            return False
+        nodes, out, ir_op, inputs, attrs = found
+        self.emit(ir_op, inputs, node, outputs=[out], **attrs)
+        self.skip.update(id(n) for n in nodes)
+        return True
+
     def _prune(self) -> None:
         """Drop nodes whose outputs nobody reads (left behind by fusions) and unused weights."""
         needed = set(self.b._outputs)
@@ -163,6 +180,8 @@ class _Importer:
         if id(node) in self.skip:
             return
         op, attrs = node.op_type, self.attrs(node)
+        if op in MATCHERS and self._fuse(node):
+            return
         if op == "DequantizeLinear":
             scale = self.const(node.input[1])
             zp = self.const(node.input[2]) if len(node.input) > 2 and node.input[2] else None

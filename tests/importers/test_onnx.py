@@ -112,3 +112,10 @@ def test_constant_folding_and_qdq_weights(rng):
     xv = rng.standard_normal((3, 4)).astype(np.float32)
     want = xv.astype(np.float64) @ (wq * scale.astype(np.float64)) * 4
     np.testing.assert_allclose(m(xv), want, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("name", ["transformer_opset13", "transformer_opset20"])
+def test_decomposed_layer_norm_and_gelu_are_fused(name):
+    ops = [n.op for n in pyedge.from_onnx(FIXTURES / f"{name}.onnx").graph.nodes]
+    assert ops.count("LayerNormalization") == 4 and ops.count("Gelu") == 2
+    assert not {"Erf", "Pow", "Sqrt", "ReduceMean"} & set(ops[:-2])
