@@ -244,3 +244,21 @@ def test_model_save_round_trip(tmp_path, rng):
     x = rng.standard_normal((2, 16)).astype(np.float32)
     np.testing.assert_allclose(model(x), ref(x), rtol=1e-5, atol=1e-6)
     assert model.recipe == {"from": "builder"}
+
+
+def test_empty_batch(rng):
+    b, _ = mlp(rng)
+    assert b.build()(np.zeros((0, 16), np.float32)).shape == (0, 10)
+
+
+def test_failure_during_run_names_the_node(rng):
+    b, _ = mlp(rng)
+    model = b.build()
+
+    def broken(ins, outs):
+        raise FloatingPointError("boom")
+
+    run, *rest = model._steps[1]
+    model._steps[1] = (broken, *rest)
+    with pytest.raises(RuntimeError, match=r"node 'fc2' \(Linear\) failed: boom"):
+        model(np.zeros((2, 16), np.float32))
