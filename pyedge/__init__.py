@@ -8,5 +8,15 @@ from pyedge.show_config import show_config
 
 __version__ = "0.1.0"
 
-__all__ = ["FormatError", "GraphBuilder", "__version__", "cpu_features", "get_num_threads", "load",
-           "set_num_threads", "show_config"]
+
+def __getattr__(name: str):
+    """``pyedge.from_onnx``: resolved on first use, so ``import pyedge`` stays light."""
+    if name == "from_onnx":
+        from pyedge.importers.onnx import from_onnx
+
+        return from_onnx
+    raise AttributeError(f"module 'pyedge' has no attribute {name!r}")
+
+
+__all__ = ["FormatError", "GraphBuilder", "__version__", "cpu_features", "from_onnx",
+           "get_num_threads", "load", "set_num_threads", "show_config"]

@@ -1,4 +1,4 @@
-"""Command line: ``pyedge demo | bench | config | run | inspect``."""
+"""Command line: ``pyedge demo | bench | config | run | inspect | import``."""
 
 from __future__ import annotations
 
@@ -134,8 +134,26 @@ def _cmd_inspect(args) -> int:
     return 0
 
 
+def _cmd_import(args) -> int:
+    try:
+        from pyedge.importers.onnx import from_onnx
+
+        model = from_onnx(args.model)
+        model.save(args.output)
+    except (NotImplementedError, OSError, ImportError) as exc:
+        print(f"pyedge import: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{args.model} -> {args.output}: {len(model.graph.nodes)} nodes, "
+          f"{sum(w.nbytes for w in model._weights.values())} weight bytes")
+    return 0
+
+
 def add_runtime_commands(sub) -> None:
-    """``pyedge run`` and ``pyedge inspect``."""
+    """``pyedge run``, ``pyedge inspect`` and ``pyedge import``."""
+    m = sub.add_parser("import", help="convert an ONNX model to a .pedge file")
+    m.add_argument("model", help="the .onnx file")
+    m.add_argument("--output", "-o", required=True, help="the .pedge file to write")
+    m.set_defaults(func=_cmd_import)
     r = sub.add_parser("run", help="run a .pedge model on .npy/.npz inputs")
     r.add_argument("model", help="the .pedge file")
     r.add_argument("--input", "-i", action="append", required=True,

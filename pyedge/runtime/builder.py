@@ -43,7 +43,8 @@ class GraphBuilder:
         self._inputs: list[ValueInfo] = []
         self._nodes: list[Node] = []
         self._outputs: list[str] = []
-        self._names: set[str] = set()
+        self._names: set[str] = set()  # values (inputs, weights, node outputs)
+        self._node_names: set[str] = set()
 
     def _claim(self, name: str) -> str:
         if not isinstance(name, str) or not name:
@@ -55,7 +56,7 @@ class GraphBuilder:
 
     def _fresh(self, stem: str) -> str:
         k = 0
-        while f"{stem}_{k}" in self._names:
+        while f"{stem}_{k}" in self._names or f"{stem}_{k}" in self._node_names:
             k += 1
         return f"{stem}_{k}"
 
@@ -78,7 +79,11 @@ class GraphBuilder:
              outputs: int | Sequence[str] = 1, **attrs) -> str | tuple[str, ...]:
         """Append ``op`` reading ``inputs`` (value names, ndarrays added as weights, or None
         for an absent optional input); return its output name (a tuple if several)."""
-        name = self._claim(name) if name else self._claim(self._fresh(op.lower()))
+        if name is None:
+            name = self._fresh(op.lower())
+        elif not isinstance(name, str) or not name or name in self._node_names:
+            raise ValueError(f"node name {name!r} is empty or already used")
+        self._node_names.add(name)
         names = []
         for i, x in enumerate(inputs):
             if x is None:
@@ -89,7 +94,7 @@ class GraphBuilder:
                 names.append(x)
         if isinstance(outputs, int):
             outs = [name] if outputs == 1 else [f"{name}:{i}" for i in range(outputs)]
-            outs = [o if o == name else self._claim(o) for o in outs]
+            outs = [self._claim(o) for o in outs]
         else:
             outs = [self._claim(o) for o in outputs]
         attrs = {k: _json_attr(name, k, v) for k, v in attrs.items() if v is not None}

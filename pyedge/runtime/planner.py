@@ -25,8 +25,10 @@ class MemoryPlan:
     ----------
     arena_bytes : bytes of the arena one thread allocates for these shapes
     live_bytes : the largest total of activations alive at one time (lower bound for the arena)
-    output_bytes : bytes of the graph outputs each run allocates
-    peak_bytes : arena_bytes + output_bytes, the activation memory of one run
+    output_bytes : bytes of the graph outputs (a buffer per thread, plus the copy each run
+        returns)
+    input_bytes : bytes of the graph inputs (each run copies them into a buffer per thread)
+    peak_bytes : arena + inputs + 2 x outputs: the activation memory of one thread's run
     offsets : value name -> (offset, nbytes) in the arena
     lifetimes : value name -> (first step, last step)
     types : concrete type of every value
@@ -35,13 +37,14 @@ class MemoryPlan:
     arena_bytes: int
     live_bytes: int
     output_bytes: int
+    input_bytes: int
     offsets: dict[str, tuple[int, int]] = field(repr=False)
     lifetimes: dict[str, tuple[int, int]] = field(repr=False)
     types: dict[str, TensorType] = field(repr=False)
 
     @property
     def peak_bytes(self) -> int:
-        return self.arena_bytes + self.output_bytes
+        return self.arena_bytes + self.input_bytes + 2 * self.output_bytes
 
 
 def _round(n: int) -> int:
@@ -91,5 +94,6 @@ def plan_memory(graph: Graph, types: dict[str, TensorType], views: set[str]) -> 
         running += d
         live = max(live, running)
     out_bytes = sum(types[o].nbytes for o in outputs)
-    return MemoryPlan(arena, live, out_bytes, offsets,
+    in_bytes = sum(types[v.name].nbytes for v in graph.inputs)
+    return MemoryPlan(arena, live, out_bytes, in_bytes, offsets,
                       {t: (first[t], last[t]) for t in managed}, types)

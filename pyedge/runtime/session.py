@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections import OrderedDict
@@ -22,13 +23,45 @@ from pyedge.runtime.shapes import TensorType
 MAX_SHAPES = 8  # input-shape signatures whose plans (and per-thread arenas) are kept
 
 
+class _Frame:
+    """One thread's buffers for one input-shape signature, and the node calls bound to them.
+
+    Every activation, input copy and output buffer lives at a fixed address, so each node
+    is a prebound call (no per-run lookups); views (Reshape, ...) are made once here.
+    """
+
+    def __init__(self, model: Model, prepared: _Prepared, sig: tuple):
+        arena = aligned_empty(prepared.plan.arena_bytes, np.uint8)
+        vals = list(model._base)
+        for i, off, dtype, shape in prepared.arena:
+            n = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+            vals[i] = arena[off:off + n].view(dtype).reshape(shape)
+        self.inputs = []
+        for i, v, shape in zip(model._input_ids, model.inputs, sig, strict=True):
+            buf = aligned_empty(int(np.prod(shape, dtype=np.int64)), v.dtype).reshape(shape)
+            vals[i] = buf
+            self.inputs.append(buf)
+        for i, shape, dtype in prepared.fresh:
+            vals[i] = aligned_empty(int(np.prod(shape, dtype=np.int64)), dtype).reshape(shape)
+        self.calls, self.nodes = [], []
+        for run, ins, outs, view, node in model._steps:
+            args = [vals[i] for i in ins]
+            if view:
+                for o, v in zip(outs, run(args, None), strict=True):
+                    vals[o] = v
+            else:
+                self.calls.append(functools.partial(run, args, [vals[o] for o in outs]))
+                self.nodes.append(node)
+        self.vals = vals
+
+
 @dataclass
 class _Prepared:
     """Everything that depends on the concrete input shapes (shared by all threads)."""
 
     plan: MemoryPlan
     arena: list[tuple[int, int, np.dtype, tuple]]  # (value id, offset, dtype, shape)
-    fresh: list[tuple[int, tuple, np.dtype]]  # outputs each run allocates
+    fresh: list[tuple[int, tuple, np.dtype]]  # outputs written by a node (not in the arena)
 
 
 class Model:
@@ -63,7 +96,9 @@ class Model:
                                 [self._ids[y] for y in node.outputs], spec(node.op).view, node))
             self._kernels.append({"node": node.name, "op": node.op, "kernel": bound.kernel})
         self._input_ids = [self._ids[v.name] for v in self.inputs]
-        self._out = [(o, self._ids[o], o not in self._produced()) for o in graph.outputs]
+        produced = self._produced()
+        self._out = [(o, self._ids[o]) for o in graph.outputs]
+        self._fresh_outputs = [o for o in graph.outputs if o in produced]
         self._prepared: OrderedDict[tuple, _Prepared] = OrderedDict()
         self._lock = threading.Lock()
         self._local = threading.local()
@@ -73,6 +108,12 @@ class Model:
         return {y for n in self.graph.nodes if not spec(n.op).view for y in n.outputs}
 
     # -- public API -------------------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike, *, recipe: dict | None = None,
+             producer: str | None = None) -> None:
+        """Write the model (graph and weights) atomically to a .pedge file."""
+        pedge_format.write(path, self._weights, graph=self.graph.to_json(),
+                           recipe=self.recipe if recipe is None else recipe, producer=producer)
 
     def kernels(self) -> list[dict]:
         """The kernel bound to each node: ``[{"node", "op", "kernel"}, ...]`` in run order."""
@@ -100,30 +141,22 @@ class Model:
         dim (such as the batch size) must take one value across all inputs.
         """
         arrays = self._check_feeds(feeds)
-        sig = tuple(a.shape for a in arrays)
-        vals = self._frame(sig)
-        prepared = self._prepared_for(sig)
-        for i, a in zip(self._input_ids, arrays, strict=True):
-            vals[i] = a
-        for i, shape, dtype in prepared.fresh:
-            vals[i] = np.empty(shape, dtype)
-        step = None
+        frame = self._frame(tuple(a.shape for a in arrays))
+        for buf, a in zip(frame.inputs, arrays, strict=True):
+            np.copyto(buf, a)
+        call = None
         try:
-            for step in self._steps:
-                run, ins, outs, view, _ = step
-                args = [vals[i] for i in ins]
-                if view:
-                    for o, v in zip(outs, run(args, None), strict=True):
-                        vals[o] = v
-                else:
-                    run(args, [vals[o] for o in outs])
+            for call in frame.calls:
+                call()
         except Exception as exc:
-            raise RuntimeError(f"{step[4]} failed: {exc}") from exc
+            node = frame.nodes[frame.calls.index(call)]
+            raise RuntimeError(f"{node} failed: {exc}") from exc
+        vals = frame.vals
         names = self.graph.outputs if outputs is None else outputs
         result = {}
-        for name, i, copy in self._out:
+        for name, i in self._out:
             if name in names:
-                result[name] = vals[i].copy() if copy else vals[i]
+                result[name] = vals[i].copy()  # the frame's buffers are reused next run
         unknown = set(names) - set(result)
         if unknown:
             raise ValueError(f"unknown outputs {sorted(unknown)}; the model has "
@@ -175,7 +208,7 @@ class Model:
                     size, other = symbols[want]
                     raise ValueError(f"input {v.name!r} axis {axis} ({want}) is {got} but "
                                      f"{want}={size} in input {other!r}")
-            arrays.append(np.ascontiguousarray(a))
+            arrays.append(a)
         return arrays
 
     def _prepared_for(self, sig: tuple) -> _Prepared:
@@ -197,8 +230,7 @@ class Model:
         plan = plan_memory(self.graph, types, self._views)
         arena = [(self._ids[t], off, types[t].dtype, types[t].shape)
                  for t, (off, _) in plan.offsets.items()]
-        fresh = [(self._ids[o], types[o].shape, types[o].dtype) for o, _, copy in self._out
-                 if not copy]
+        fresh = [(self._ids[o], types[o].shape, types[o].dtype) for o in self._fresh_outputs]
         prepared = _Prepared(plan, arena, fresh)
         with self._lock:
             self._prepared[sig] = prepared
@@ -206,23 +238,17 @@ class Model:
                 self._prepared.popitem(last=False)
         return prepared
 
-    def _frame(self, sig: tuple) -> list:
-        """This thread's value table for ``sig``: weights and arena views filled in (a copy)."""
+    def _frame(self, sig: tuple) -> _Frame:
+        """This thread's frame for input shapes ``sig`` (made on first use)."""
         frames = getattr(self._local, "frames", None)
         if frames is None:
             frames = self._local.frames = OrderedDict()
-        template = frames.get(sig)
-        if template is None:
-            prepared = self._prepared_for(sig)
-            arena = aligned_empty(prepared.plan.arena_bytes, np.uint8)
-            template = list(self._base)
-            for i, off, dtype, shape in prepared.arena:
-                n = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-                template[i] = arena[off:off + n].view(dtype).reshape(shape)
-            frames[sig] = template
+        frame = frames.get(sig)
+        if frame is None:
+            frame = frames[sig] = _Frame(self, self._prepared_for(sig), sig)
             while len(frames) > MAX_SHAPES:
                 frames.popitem(last=False)
-        return list(template)
+        return frame
 
 
 def _fmt(shape) -> str:

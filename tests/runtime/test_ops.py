@@ -325,3 +325,15 @@ def test_qgemm(xdt, odt, act, rng):
         np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
     else:
         np.testing.assert_array_equal(got, want)
+
+
+def test_cast(rng):
+    x = f32(rng, 3, 4, scale=100)
+    np.testing.assert_array_equal(run_op("Cast", [x], to="int32"), x.astype(np.int32))
+    np.testing.assert_array_equal(run_op("Cast", [x], to="bool"), x.astype(bool))
+
+
+def test_pow_sqrt(rng):
+    x = np.abs(f32(rng, 3, 4)) + 0.1
+    close(run_op("Pow", [x, W(np.array(3.0, np.float32))]), x.astype(np.float64) ** 3)
+    close(run_op("Sqrt", [x]), np.sqrt(x.astype(np.float64)))

@@ -101,3 +101,23 @@ def test_slice_negative_step(x):
     got = run_op("Slice", [x], symbolic=False, starts=[4, -1], ends=[0, -100], axes=[1, 2],
                  steps=[-2, -1])
     np.testing.assert_array_equal(got, want)
+
+
+POOLS = [
+    ("MaxPool", dict(kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])),
+    ("MaxPool", dict(kernel_shape=[2, 3], strides=[2, 1], ceil_mode=1)),
+    ("MaxPool", dict(kernel_shape=[3, 3], dilations=[2, 1], pads=[0, 1, 2, 0])),
+    ("AveragePool", dict(kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])),
+    ("AveragePool", dict(kernel_shape=[3, 3], pads=[1, 0, 1, 2], count_include_pad=1)),
+    ("AveragePool", dict(kernel_shape=[2, 2], strides=[2, 2], ceil_mode=1)),
+    ("AveragePool", dict(kernel_shape=[2, 3], strides=[2, 2], ceil_mode=1, pads=[1, 1, 0, 0],
+                         count_include_pad=1)),
+]
+
+
+@pytest.mark.parametrize("op,attrs", POOLS, ids=[f"{p[0]}-{i}" for i, p in enumerate(POOLS)])
+def test_pool_nhwc_matches_nchw(op, attrs, rng):
+    x = (rng.standard_normal((2, 3, 9, 8)) * 3).astype(np.float32)  # NCHW for onnxruntime
+    want = ort_run(op, x, opset=19, **attrs).transpose(0, 2, 3, 1)
+    got = run_op(op, [np.ascontiguousarray(x.transpose(0, 2, 3, 1))], symbolic=False, **attrs)
+    np.testing.assert_allclose(got, want, **TOL)

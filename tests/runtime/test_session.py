@@ -64,7 +64,8 @@ def test_kernels_and_memory_plan(rng):
     plan = model.memory_plan(N=4)
     # fc1 (4x32 f32 = 512 B) and fc2 (4x10 = 160 -> 192 B) live together; prob is an output
     assert plan.arena_bytes == 512 + 192 and plan.live_bytes == 704
-    assert plan.output_bytes == 4 * 10 * 4 and plan.peak_bytes == 704 + 160
+    assert plan.output_bytes == 4 * 10 * 4 and plan.input_bytes == 4 * 16 * 4
+    assert plan.peak_bytes == 704 + 256 + 2 * 160
     assert model.memory_plan(shapes={"x": (8, 16)}).arena_bytes == 1024 + 320
 
 
@@ -234,3 +235,30 @@ def test_import_runtime_stays_light():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_model_save_round_trip(tmp_path, rng):
+    b, ref = mlp(rng)
+    b.build().save(tmp_path / "m.pedge", recipe={"from": "builder"})
+    model = load(tmp_path / "m.pedge")
+    x = rng.standard_normal((2, 16)).astype(np.float32)
+    np.testing.assert_allclose(model(x), ref(x), rtol=1e-5, atol=1e-6)
+    assert model.recipe == {"from": "builder"}
+
+
+def test_empty_batch(rng):
+    b, _ = mlp(rng)
+    assert b.build()(np.zeros((0, 16), np.float32)).shape == (0, 10)
+
+
+def test_failure_during_run_names_the_node(rng):
+    b, _ = mlp(rng)
+    model = b.build()
+
+    def broken(ins, outs):
+        raise FloatingPointError("boom")
+
+    run, *rest = model._steps[1]
+    model._steps[1] = (broken, *rest)
+    with pytest.raises(RuntimeError, match=r"node 'fc2' \(Linear\) failed: boom"):
+        model(np.zeros((2, 16), np.float32))

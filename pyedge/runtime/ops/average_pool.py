@@ -1,5 +1,5 @@
-"""AveragePool: bound to the convolution kernels once they are in this build."""
+"""AveragePool (NHWC): see pyedge.runtime.ops.pool."""
 
-from pyedge.runtime.ops.spec import needs_kernel
+from pyedge.runtime.ops.pool import AVERAGE as SPEC
 
-SPEC = needs_kernel("AveragePool", "pyedge.kernels.conv2d pooling")
+__all__ = ["SPEC"]

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from pyedge.runtime.ops.spec import Bound, OpSpec, same_as_input
+from pyedge.runtime.ops.spec import Bound, OpSpec, clamp, same_as_input
 
 
 def _bounds(ctx):
@@ -22,7 +22,7 @@ def _bind(ctx):
     lo, hi = _bounds(ctx)
 
     def run(ins, outs):
-        np.clip(ins[0], lo, hi, out=outs[0])
+        clamp(ins[0], lo, hi, outs[0])
 
     return Bound(run, "f32_clamp__numpy")
 

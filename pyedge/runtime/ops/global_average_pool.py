@@ -1,8 +1,7 @@
 """GlobalAveragePool on NHWC: mean over the spatial axes 1..-2, kept as size 1."""
 
-import numpy as np
 
-from pyedge.runtime.ops.spec import Bound, OpSpec
+from pyedge.runtime.ops.spec import Bound, OpSpec, mean
 from pyedge.runtime.shapes import TensorType
 
 
@@ -18,7 +17,7 @@ def _bind(ctx):
     axes = tuple(range(1, ctx.types[0].ndim - 1))
 
     def run(ins, outs):
-        np.mean(ins[0], axis=axes, keepdims=True, out=outs[0])
+        mean(ins[0], axes, True, outs[0])
 
     return Bound(run, "f32_global_average_pool__numpy")
 

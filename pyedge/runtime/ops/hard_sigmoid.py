@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from pyedge.runtime.ops.spec import Bound, OpSpec, same_as_input
+from pyedge.runtime.ops.spec import Bound, OpSpec, clamp, same_as_input
 
 
 def _bind(ctx):
@@ -13,7 +13,7 @@ def _bind(ctx):
         y = outs[0]
         np.multiply(ins[0], alpha, out=y)
         y += beta
-        np.clip(y, np.float32(0), np.float32(1), out=y)
+        clamp(y, np.float32(0), np.float32(1), y)
 
     return Bound(run, "f32_hard_sigmoid__numpy")
 

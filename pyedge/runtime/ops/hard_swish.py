@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from pyedge.runtime.ops.spec import unary
+from pyedge.runtime.ops.spec import clamp, unary
 
 SIXTH = np.float32(1 / 6)
 
@@ -11,7 +11,7 @@ def _run(ins, outs):
     x, y = ins[0], outs[0]
     np.multiply(x, SIXTH, out=y)
     y += np.float32(0.5)
-    np.clip(y, np.float32(0), np.float32(1), out=y)
+    clamp(y, np.float32(0), np.float32(1), y)
     y *= x
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from pyedge.runtime.ops.spec import Bound, OpSpec
+from pyedge.runtime.ops.spec import Bound, OpSpec, mean
 from pyedge.runtime.shapes import norm_axis, same
 
 
@@ -35,8 +35,8 @@ def _bind(ctx):
 
     def run(ins, outs):
         x, y = ins[0], outs[0]
-        np.subtract(x, x.mean(axis=axes, keepdims=True), out=y)
-        var = np.mean(np.square(y), axis=axes, keepdims=True)
+        np.subtract(x, mean(x, axes), out=y)
+        var = mean(np.square(y), axes)
         var += eps
         np.sqrt(var, out=var)
         y /= var

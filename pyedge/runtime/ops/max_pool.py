@@ -1,5 +1,5 @@
-"""MaxPool: bound to the convolution kernels once they are in this build."""
+"""MaxPool (NHWC): see pyedge.runtime.ops.pool."""
 
-from pyedge.runtime.ops.spec import needs_kernel
+from pyedge.runtime.ops.pool import MAX as SPEC
 
-SPEC = needs_kernel("MaxPool", "pyedge.kernels.conv2d pooling")
+__all__ = ["SPEC"]

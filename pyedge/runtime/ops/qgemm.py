@@ -84,6 +84,8 @@ def _bind(ctx):
 
     def run(ins, outs):
         x = ins[0]
+        if x.size == 0:  # empty batch: nothing to compute
+            return
         qgemm(x.reshape(-1, k), x_zp, packed, bias, mult, y_zp, odt, clamp,
               out=outs[0].reshape(-1, n))
 

@@ -3,7 +3,7 @@
 import numpy as np
 
 from pyedge.runtime.ops.quant_params import scale_zero_point
-from pyedge.runtime.ops.spec import Bound, OpSpec
+from pyedge.runtime.ops.spec import Bound, OpSpec, clamp
 from pyedge.runtime.shapes import TensorType
 
 
@@ -23,7 +23,7 @@ def _bind(ctx):
         q = np.divide(ins[0], scale, dtype=np.float32)
         np.rint(q, out=q)  # round half to even
         q += zpf
-        np.clip(q, info.min, info.max, out=q)
+        clamp(q, np.float32(info.min), np.float32(info.max), q)
         np.copyto(outs[0], q, casting="unsafe")
 
     return Bound(run, f"quantize_{odt.name}__numpy")

@@ -1,8 +1,7 @@
 """ReduceMean over ``axes`` (all axes if absent), ``keepdims`` default 1."""
 
-import numpy as np
 
-from pyedge.runtime.ops.spec import Bound, OpSpec
+from pyedge.runtime.ops.spec import Bound, OpSpec, mean
 from pyedge.runtime.shapes import TensorType, norm_axis
 
 
@@ -30,7 +29,7 @@ def _bind(ctx):
     keep = bool(ctx.int_attr("keepdims", 1))
 
     def run(ins, outs):
-        np.mean(ins[0], axis=axes, keepdims=keep, out=outs[0])
+        mean(ins[0], axes, keep, outs[0])
 
     return Bound(run, "f32_reduce_mean__numpy")
 

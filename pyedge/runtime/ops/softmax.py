@@ -25,9 +25,9 @@ def _bind(ctx):
 
     def run(ins, outs):
         x, y = ins[0], outs[0]
-        np.subtract(x, x.max(axis=axis, keepdims=True), out=y)
+        np.subtract(x, np.maximum.reduce(x, axis=axis, keepdims=True), out=y)
         np.exp(y, out=y)
-        y /= y.sum(axis=axis, keepdims=True)
+        y /= np.add.reduce(y, axis=axis, keepdims=True)
 
     return Bound(run, "f32_softmax__numpy")
 

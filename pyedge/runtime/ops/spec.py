@@ -144,3 +144,18 @@ def needs_kernel(op: str, kernel: str) -> OpSpec:
                                   f"does not have yet")
 
     return OpSpec(infer, infer)
+
+
+def clamp(x: np.ndarray, lo, hi, out: np.ndarray) -> np.ndarray:
+    """``out = min(max(x, lo), hi)`` with two ufunc calls (np.clip's wrapper costs more)."""
+    np.maximum(x, lo, out=out)
+    return np.minimum(out, hi, out=out)
+
+
+def mean(x: np.ndarray, axes: tuple, keepdims: bool = True, out=None) -> np.ndarray:
+    """``np.mean`` over ``axes`` (same float32 pairwise sum, then a divide), minus its wrapper."""
+    total = np.add.reduce(x, axis=axes, keepdims=keepdims, out=out)
+    count = 1
+    for a in axes:
+        count *= x.shape[a]
+    return np.divide(total, x.dtype.type(count) if count else np.nan, out=total)
