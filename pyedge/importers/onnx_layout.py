@@ -80,7 +80,66 @@ def _auto_pads(im, node, attrs, k, strides, dil):
     return [pads[0][0], pads[1][0], pads[0][1], pads[1][1]]
 
 
+def _qconv(im, node, attrs, strides, dil, pads) -> bool:
+    """DQ(x_q) * DQ(w_q) [+ DQ(bias_i32)] -> Q(y): one int8 QConv (QDQ models)."""
+    a, b = im.dq.get(node.input[0]), im.dq.get(node.input[1])
+    users = im.consumers.get(node.output[0], [])
+    if a is None or b is None or len(users) != 1 or users[0].op_type != "QuantizeLinear":
+        return False
+    x_q, x_scale, x_zp, _ = a
+    w_q, w_scale, w_zp, axis = b
+    wq = im.consts.get(w_q)
+    q = users[0]
+    y_scale = im.const(q.input[1])
+    y_zp = im.const(q.input[2]) if len(q.input) > 2 and q.input[2] else None
+    bias = None
+    if len(node.input) > 2 and node.input[2]:
+        bd = im.dq.get(node.input[2])
+        bias = None if bd is None else im.consts.get(bd[0])
+        if bias is None or bias.dtype != np.int32 or (bd[2] is not None and np.any(bd[2])):
+            return False
+    if (wq is None or wq.dtype != np.int8 or wq.ndim != 4 or im.const(x_q) is not None
+            or x_scale.size != 1 or (x_zp is not None and x_zp.size != 1)
+            or y_scale is None or y_scale.size != 1 or (y_zp is not None and y_zp.size != 1)
+            or (w_zp is not None and np.any(w_zp != 0)) or np.any(wq == -128)
+            or (w_scale.size != 1 and (w_scale.size != wq.shape[0] or axis % 4 != 0))):
+        return False
+    im.consts[w_q + ".ohwi"] = np.ascontiguousarray(wq.transpose(TO_NHWC))
+    im.consts[w_q + ".scale"] = np.ascontiguousarray(
+        np.broadcast_to(w_scale.reshape(-1), (wq.shape[0],)), dtype=np.float32)
+    ins = [to_nhwc(im, x_q), w_q + ".ohwi", w_q + ".scale"]
+    if bias is not None:
+        im.consts[node.input[2] + ".i32"] = np.ascontiguousarray(bias.reshape(-1))
+        ins.append(node.input[2] + ".i32")
+    im.emit("QConv", ins, node, outputs=[q.output[0]], strides=strides, dilations=dil,
+            pads=pads, group=attrs.get("group", 1), x_scale=float(x_scale),
+            x_zero_point=0 if x_zp is None else int(x_zp), y_scale=float(y_scale),
+            y_zero_point=0 if y_zp is None else int(y_zp),
+            out_dtype="uint8" if y_zp is None else np.dtype(y_zp.dtype).name)
+    im.nhwc.add(q.output[0])
+    im.skip.add(id(q))
+    return True
+
+
+def qdq(im, node, attrs) -> bool:
+    """Per-tensor QuantizeLinear/DequantizeLinear are elementwise: they keep NHWC."""
+    scale = im.const(node.input[1])
+    if node.input[0] not in im.nhwc or scale is None or scale.size != 1:
+        return False
+    from pyedge.importers.onnx import CONVERT
+
+    CONVERT[node.op_type](im, node, attrs)
+    im.nhwc.add(node.output[0])
+    return True
+
+
 def conv(im, node, attrs) -> bool:
+    if node.input[1] in im.dq and im.dq[node.input[1]][0] in im.consts:  # QDQ: try int8
+        k = list(im.consts[im.dq[node.input[1]][0]].shape[2:])
+        strides = list(attrs.get("strides", [1, 1]))
+        dil = list(attrs.get("dilations", [1, 1]))
+        if _qconv(im, node, attrs, strides, dil, _auto_pads(im, node, attrs, k, strides, dil)):
+            return True
     w = im.const(node.input[1])
     if w is None or w.ndim != 4 or _dims(im, node.input[0]) is None:
         raise ValueError("needs a 4-D input and constant 4-D weights (2-D convolution)")
@@ -233,6 +292,7 @@ LAYOUT = {"Conv": conv, "BatchNormalization": batch_norm, "MaxPool": pool,
           "AveragePool": pool, "GlobalAveragePool": global_pool, "Add": binary,
           "Sub": binary, "Mul": binary, "Div": binary, "Concat": concat, "Flatten": flatten,
           "ReduceMean": reduce_mean, "Identity": identity, "Dropout": identity,
+          "QuantizeLinear": qdq, "DequantizeLinear": qdq,
           **{op: unary for op in UNARY}}
 """Ops converted in NHWC when an input is NHWC (Conv and the pools always are)."""
 STARTS_NHWC = ("Conv", "MaxPool", "AveragePool", "GlobalAveragePool")
