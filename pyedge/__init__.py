@@ -3,18 +3,22 @@
 from pyedge.config import get_num_threads, set_num_threads
 from pyedge.format import FormatError
 from pyedge.kernels.cpu import cpu_features
-from pyedge.runtime import GraphBuilder, load
+from pyedge.runtime import load
 from pyedge.show_config import show_config
 
 __version__ = "0.1.0"
 
 
 def __getattr__(name: str):
-    """``pyedge.from_onnx``: resolved on first use, so ``import pyedge`` stays light."""
+    """``from_onnx`` and ``GraphBuilder``: resolved on first use (``import pyedge`` stays light)."""
     if name == "from_onnx":
         from pyedge.importers.onnx import from_onnx
 
         return from_onnx
+    if name == "GraphBuilder":
+        from pyedge.runtime.builder import GraphBuilder
+
+        return GraphBuilder
     raise AttributeError(f"module 'pyedge' has no attribute {name!r}")
 
 

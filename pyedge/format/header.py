@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 
@@ -46,6 +45,8 @@ def _reject_constant(token):
 
 def loads(text: str | bytes, what: str):
     """Strict JSON: no duplicate keys, no NaN/Infinity; FormatError naming ``what``."""
+    import json  # only when a file is read: keeps ``import pyedge.runtime`` light
+
     try:
         return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
     except (ValueError, RecursionError, UnicodeDecodeError) as exc:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 import zlib
@@ -33,6 +32,7 @@ def _bytes(arr: np.ndarray) -> memoryview:
 
 
 def _metadata_json(crc: dict, graph, recipe, producer) -> str:
+    import json
     if graph is not None and not isinstance(graph, dict):
         raise TypeError(f"graph must be a dict or None, got {type(graph).__name__}")
     if recipe is not None and not isinstance(recipe, dict):
@@ -64,6 +64,8 @@ def _plan(arrays: dict[str, np.ndarray]) -> tuple[dict, list]:
 
 def encode_header(header: dict, metadata: dict) -> bytes:
     """JSON header padded with spaces so the data section starts on an ALIGN boundary."""
+    import json
+
     raw = json.dumps({"__metadata__": metadata, **header}, separators=(",", ":")).encode()
     raw += b" " * (-(8 + len(raw)) % ALIGN)
     return len(raw).to_bytes(8, "little") + raw

@@ -15,6 +15,7 @@ from collections import Counter
 
 import numpy as np
 
+from pyedge.importers import onnx_layout
 from pyedge.importers.onnx_fold import FOLD
 from pyedge.importers.onnx_patterns import MATCHERS
 from pyedge.runtime import GraphBuilder, GraphError, Model
@@ -23,8 +24,7 @@ OPSETS = range(11, 22)
 SAME = {"Relu": "Relu", "Sigmoid": "Sigmoid", "Tanh": "Tanh", "Erf": "Erf",
         "HardSwish": "HardSwish", "Add": "Add", "Sub": "Sub", "Mul": "Mul", "Div": "Div",
         "Pow": "Pow", "Sqrt": "Sqrt", "MatMul": "MatMul"}
-NEEDS_CONV = ("Conv", "ConvTranspose", "MaxPool", "AveragePool", "GlobalAveragePool",
-              "ConvInteger", "QLinearConv")
+NOT_YET = ("ConvTranspose", "ConvInteger", "QLinearConv")
 
 
 class _Importer:
@@ -62,6 +62,8 @@ class _Importer:
         self.skip: set[int] = set()  # ids of ONNX nodes already folded into a fused node
         self.uses.update(o.name for o in self.g.output)
         self.linear: dict[str, dict] = {}  # our Linear nodes still open for bias/act fusion
+        self.nhwc: set[str] = set()  # ONNX values whose pyedge tensor is NHWC
+        self.override: dict[str, str] = {}  # NHWC inputs of the current node, as NCHW
         self.b = GraphBuilder()
         for n in self.g.node:  # Constant nodes have no inputs: known before any pattern match
             if n.op_type == "Constant":
@@ -89,6 +91,8 @@ class _Importer:
         """Our graph's name for ONNX value ``name`` (a constant becomes a weight)."""
         if not name:
             return None
+        if name in self.override:
+            return self.override[name]
         name = self.alias.get(name, name)
         if name in self.consts:
             if name not in self.weights:
@@ -116,6 +120,11 @@ class _Importer:
     # -- conversion -------------------------------------------------------------------------
 
     def run(self) -> Model:
+        graph, weights = self.convert()
+        return Model(graph, weights, recipe={"source": "onnx", "opset": self.opset})
+
+    def convert(self):
+        """The pyedge Graph and its weights (not yet bound to kernels)."""
         self._check_supported()
         for vi in self.g.input:
             if vi.name in self.consts:
@@ -131,23 +140,29 @@ class _Importer:
             except (ValueError, TypeError, KeyError, IndexError) as exc:
                 raise GraphError(f"ONNX node {node.name!r} ({node.op_type}): {exc}") from None
         for o in self.g.output:
+            if o.name in self.nhwc:  # the NHWC tensor takes a new name; the output keeps its
+                inner = self.alias.get(o.name, o.name)
+                self._rename(inner, inner + ".nhwc")
+                self.b.node("Transpose", [inner + ".nhwc"], name=self.b._fresh("to_nchw"),
+                            outputs=[o.name], perm=list(onnx_layout.TO_NCHW))
+                self.alias.pop(o.name, None)
             name = self.alias.get(o.name, o.name)
             if name in self.consts:
                 raise GraphError(f"graph output {o.name!r} is a constant")
             self.b.output(name)
         self._prune()
-        return Model(self.b.graph(), self.b.weights,
-                     recipe={"source": "onnx", "opset": self.opset})
+        return self.b.graph(), self.b.weights
 
     def _check_supported(self) -> None:
         bad = []
         for n in self.g.node:
             if n.domain not in ("", "ai.onnx"):
                 bad.append(f"{n.domain}.{n.op_type} ({n.name})")
-            elif n.op_type in NEEDS_CONV:
-                bad.append(f"{n.op_type} ({n.name}; needs pyedge.kernels.conv2d)")
-            elif n.op_type not in CONVERT and n.op_type not in FOLD and n.op_type not in (
-                    "Constant", "Shape"):
+            elif n.op_type in NOT_YET:
+                bad.append(f"{n.op_type} ({n.name}; not in this build yet)")
+            elif (n.op_type not in CONVERT and n.op_type not in FOLD
+                  and n.op_type not in onnx_layout.LAYOUT and n.op_type not in ("Constant",
+                                                                                  "Shape")):
                 bad.append(f"{n.op_type} ({n.name})")
         if bad:
             raise GraphError(f"unsupported ONNX ops: {', '.join(bad)}")
@@ -164,6 +179,16 @@ class _Importer:
         self.emit(ir_op, inputs, node, outputs=[out], **attrs)
         self.skip.update(id(n) for n in nodes)
         return True
+
+    def _rename(self, old: str, new: str) -> None:
+        """Rename value ``old`` to ``new`` in every emitted node."""
+        self.b._names.add(new)
+        self.b._names.discard(old)
+        for i, n in enumerate(self.b._nodes):
+            if old in n.inputs or old in n.outputs:
+                self.b._nodes[i] = type(n)(
+                    n.name, n.op, tuple(new if x == old else x for x in n.inputs),
+                    tuple(new if y == old else y for y in n.outputs), n.attrs)
 
     def _prune(self) -> None:
         """Drop nodes whose outputs nobody reads (left behind by fusions) and unused weights."""
@@ -217,9 +242,17 @@ class _Importer:
                     out = out.astype(np.int64)
             self.consts[node.output[0]] = np.asarray(out)
             return
+        if op in onnx_layout.STARTS_NHWC or any(x in self.nhwc for x in node.input):
+            if op in onnx_layout.LAYOUT and onnx_layout.LAYOUT[op](self, node, attrs):
+                return
+            self.override = {x: onnx_layout.to_nchw(self, x) for x in node.input
+                             if x in self.nhwc}
         if op not in CONVERT:
             raise ValueError("only supported when all its inputs are constant")
-        CONVERT[op](self, node, attrs)
+        try:
+            CONVERT[op](self, node, attrs)
+        finally:
+            self.override = {}
 
 
 # -- converters (one per ONNX op; each emits pyedge IR nodes) ---------------------------------

@@ -4,6 +4,8 @@ import mmap
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from safetensors import safe_open
 from safetensors.numpy import load_file, save_file
 
@@ -127,3 +129,33 @@ def test_large_tensor_readable_after_checksum_drops_pages(tmp_path, rng):
     got = pf.read(tmp_path / "big.pedge")
     np.testing.assert_array_equal(got.tensors["w"], w)
     np.testing.assert_array_equal(got.tensors["b"], [0, 1, 2])
+
+
+_DTYPES = [np.float32, np.float16, np.float64, np.int8, np.uint8, np.int16, np.uint16,
+           np.int32, np.uint32, np.int64, np.uint64, np.bool_]
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_random_round_trip_and_safetensors_agree(tmp_path, data):
+    names = data.draw(st.lists(st.text(min_size=1, max_size=12).filter(
+        lambda s: not s.startswith("__")), min_size=0, max_size=6, unique=True))
+    tensors = {}
+    for name in names:
+        dt = np.dtype(data.draw(st.sampled_from(_DTYPES)))
+        shape = tuple(data.draw(st.lists(st.integers(0, 5), max_size=3)))
+        raw = data.draw(st.binary(min_size=int(np.prod(shape)) * dt.itemsize,
+                                  max_size=int(np.prod(shape)) * dt.itemsize))
+        arr = np.frombuffer(raw, np.uint8).view(dt).reshape(shape) if raw else np.zeros(
+            shape, dt)
+        tensors[name] = np.asarray(arr != 0) if dt == np.bool_ else arr
+    path = tmp_path / "r.pedge"
+    pf.write(path, tensors, recipe={"n": len(tensors)})
+    got = pf.read(path)
+    assert list(got.tensors) == list(tensors)
+    other = load_file(path)
+    for name, want in tensors.items():
+        np.testing.assert_array_equal(got.tensors[name], want)
+        np.testing.assert_array_equal(other[name], want)
+        assert got.tensors[name].dtype == want.dtype and got.tensors[name].shape == want.shape

@@ -156,12 +156,78 @@ def ops_zoo(path: Path) -> None:
            [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 3])])
 
 
+def conv_bn(g: G, x: str, cin: int, cout: int, k: int, stride: int = 1, group: int = 1,
+            act: str | None = "Clip") -> str:
+    """Conv (no bias, like torch exports before BN folding) -> BatchNormalization -> act."""
+    w = g.w("conv_w", cout, cin // group, k, k, scale=np.sqrt(2 / (cin // group * k * k)))
+    y = g.op("Conv", [x, w], kernel_shape=[k, k], strides=[stride, stride],
+             pads=[k // 2] * 4, group=group)
+    bn = [g.init("bn_s", (1 + 0.1 * g.rng.standard_normal(cout)).astype(np.float32)),
+          g.w("bn_b", cout, scale=0.1),
+          g.w("bn_m", cout, scale=0.1),
+          g.init("bn_v", (0.5 + g.rng.random(cout)).astype(np.float32))]
+    y = g.op("BatchNormalization", [y] + bn, epsilon=1e-5)
+    if act == "Clip":
+        return g.op("Clip", [y, g.const(np.float32(0)), g.const(np.float32(6))])
+    return g.op(act, [y]) if act else y
+
+
+def inverted_residual(g: G, x: str, cin: int, cout: int, stride: int, expand: int) -> str:
+    hidden = cin * expand
+    h = conv_bn(g, x, cin, hidden, 1)
+    h = conv_bn(g, h, hidden, hidden, 3, stride, group=hidden)
+    h = conv_bn(g, h, hidden, cout, 1, act=None)
+    return g.op("Add", [x, h]) if stride == 1 and cin == cout else h
+
+
+def head(g: G, x: str, c: int, classes: int) -> None:
+    f = g.op("Flatten", [g.op("GlobalAveragePool", [x])], axis=1)
+    g.op("Gemm", [f, g.w("fc_w", classes, c), g.w("fc_b", classes, scale=0.1)], transB=1)
+    g.nodes[-1].output[0] = "y"
+
+
+def mobilenet_like(path: Path) -> None:
+    """MobileNetV2-style: stem, inverted residuals (depthwise, Relu6, linear bottleneck)."""
+    g = G(4, 13)
+    x = conv_bn(g, "x", 3, 16, 3, 2)
+    x = inverted_residual(g, x, 16, 16, 1, 1)
+    x = inverted_residual(g, x, 16, 24, 2, 6)
+    x = inverted_residual(g, x, 24, 24, 1, 6)
+    x = inverted_residual(g, x, 24, 32, 2, 6)
+    x = conv_bn(g, x, 32, 64, 1)
+    head(g, x, 64, 10)
+    g.save(path, [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 3, 32, 32])],
+           [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 10])])
+
+
+def basic_block(g: G, x: str, cin: int, cout: int, stride: int) -> str:
+    h = conv_bn(g, x, cin, cout, 3, stride, act="Relu")
+    h = conv_bn(g, h, cout, cout, 3, act=None)
+    short = x if stride == 1 and cin == cout else conv_bn(g, x, cin, cout, 1, stride, act=None)
+    return g.op("Relu", [g.op("Add", [h, short])])
+
+
+def resnet_like(path: Path) -> None:
+    """ResNet-18-style: 3x3 stem, MaxPool, basic blocks with projection shortcuts."""
+    g = G(5, 13)
+    x = conv_bn(g, "x", 3, 16, 3, act="Relu")
+    x = g.op("MaxPool", [x], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])
+    x = basic_block(g, x, 16, 16, 1)
+    x = basic_block(g, x, 16, 32, 2)
+    x = basic_block(g, x, 32, 64, 2)
+    head(g, x, 64, 10)
+    g.save(path, [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 3, 32, 32])],
+           [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 10])])
+
+
 def main() -> None:
     HERE.mkdir(exist_ok=True)
     mlp(HERE / "mlp.onnx")
     transformer(HERE / "transformer_opset13.onnx", 13)
     transformer(HERE / "transformer_opset20.onnx", 20)
     ops_zoo(HERE / "ops_zoo.onnx")
+    mobilenet_like(HERE / "mobilenet_like.onnx")
+    resnet_like(HERE / "resnet_like.onnx")
 
 
 if __name__ == "__main__":

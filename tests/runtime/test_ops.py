@@ -337,3 +337,12 @@ def test_pow_sqrt(rng):
     x = np.abs(f32(rng, 3, 4)) + 0.1
     close(run_op("Pow", [x, W(np.array(3.0, np.float32))]), x.astype(np.float64) ** 3)
     close(run_op("Sqrt", [x]), np.sqrt(x.astype(np.float64)))
+
+
+@pytest.mark.parametrize("shape", [(2, 3, 5, 4), (1, 1, 7, 2), (2, 16, 3, 3), (2, 17, 3, 3)])
+def test_transpose_to_channels_last(shape, rng):
+    x = f32(rng, *shape)
+    perm = [0, 2, 3, 1]
+    np.testing.assert_array_equal(run_op("Transpose", [x], perm=perm), x.transpose(perm))
+    y = rng.integers(0, 255, shape).astype(np.uint8)
+    np.testing.assert_array_equal(run_op("Transpose", [y], perm=perm), y.transpose(perm))

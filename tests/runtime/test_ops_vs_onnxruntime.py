@@ -121,3 +121,27 @@ def test_pool_nhwc_matches_nchw(op, attrs, rng):
     want = ort_run(op, x, opset=19, **attrs).transpose(0, 2, 3, 1)
     got = run_op(op, [np.ascontiguousarray(x.transpose(0, 2, 3, 1))], symbolic=False, **attrs)
     np.testing.assert_allclose(got, want, **TOL)
+
+
+CONVS = [dict(group=1, strides=[1, 1], pads=[1, 1, 1, 1]),
+         dict(group=1, strides=[2, 2], pads=[0, 1, 1, 0], dilations=[1, 2]),
+         dict(group=2, strides=[1, 2], pads=[1, 1, 1, 1]),
+         dict(group=4, strides=[2, 2], pads=[1, 1, 1, 1])]  # depthwise (C_in = 4)
+
+
+@pytest.mark.skipif(not hasattr(__import__("pyedge").kernels, "conv2d"),
+                    reason="pyedge.kernels.conv2d is not in this build")
+@pytest.mark.parametrize("attrs", CONVS, ids=[f"conv{i}" for i in range(len(CONVS))])
+@pytest.mark.parametrize("act", ["none", "relu"])
+def test_conv_nhwc_matches_nchw(attrs, act, rng):
+    x = rng.standard_normal((2, 4, 9, 8)).astype(np.float32)  # NCHW for onnxruntime
+    cout = 8 if attrs["group"] != 4 else 4
+    w = rng.standard_normal((cout, 4 // attrs["group"], 3, 3)).astype(np.float32)
+    b = rng.standard_normal(cout).astype(np.float32)
+    want = ort_run("Conv", x, [("w", w), ("b", b)], opset=19, **attrs).transpose(0, 2, 3, 1)
+    if act == "relu":
+        want = np.maximum(want, 0)
+    got = run_op("Conv", [np.ascontiguousarray(x.transpose(0, 2, 3, 1)),
+                          W(np.ascontiguousarray(w.transpose(0, 2, 3, 1))), W(b)],
+                 symbolic=False, activation=act, **attrs)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)

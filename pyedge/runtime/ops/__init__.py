@@ -36,6 +36,7 @@ MODULES: dict[str, str] = {
     "Mul": "mul",
     "Pad": "pad",
     "Pow": "pow",
+    "QConv": "qconv",
     "QGemm": "qgemm",
     "QuantizeLinear": "quantize_linear",
     "ReduceMean": "reduce_mean",
