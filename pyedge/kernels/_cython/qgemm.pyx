@@ -8,7 +8,11 @@ depend on the thread count.
 cimport numpy as cnp
 from cython.parallel cimport prange
 from libc.stdint cimport int8_t, int32_t, uint8_t, uint32_t
+from libc.stdlib cimport free
 from libc.string cimport memcpy, memset
+
+cdef extern from "<stdlib.h>" nogil:
+    void* aligned_alloc(size_t alignment, size_t size)
 
 import numpy as np
 
@@ -83,17 +87,19 @@ def gemm(int index, const uint8_t[:, ::1] a, int a_zero_point, const int8_t[::1]
     cdef Py_ssize_t nchunks = min(<size_t> num_threads, units), c
     cdef const uint8_t* ap = &a[0, 0]
     cdef size_t a_stride = k, i
-    cdef uint8_t[::1] a_copy
+    cdef uint8_t* a_copy = NULL
     if u.isa == PYEDGE_ISA_AMX and n >= 128 and ((<size_t> ap) % 64 != 0 or k % 64 != 0):
         # AMX tile rows are 64-byte loads: rows split over two cache lines cost up to 1.5x
         # (measured), so rows read once per 32 channels are first copied to aligned rows.
         a_stride = (k + 63) // 64 * 64
-        a_copy = aligned_empty(m * a_stride, np.uint8)
+        a_copy = <uint8_t*> aligned_alloc(64, m * a_stride)
+        if a_copy == NULL:
+            raise MemoryError(f"qgemm: no memory for {m} x {a_stride} aligned activations")
         with nogil:
             for i in range(m):
-                memcpy(&a_copy[i * a_stride], ap + i * k, k)
-                memset(&a_copy[i * a_stride + k], 0, a_stride - k)
-        ap = &a_copy[0]
+                memcpy(a_copy + i * a_stride, ap + i * k, k)
+                memset(a_copy + i * a_stride + k, 0, a_stride - k)
+        ap = a_copy
     cdef pyedge_qparams base
     base.a_zero_point = a_zero_point
     base.out_kind = out_kind
@@ -109,10 +115,11 @@ def gemm(int index, const uint8_t[:, ::1] a, int a_zero_point, const int8_t[::1]
         with nogil:
             _chunk(u, &base, 0, 1, split_m, units, m, n, k, kpad, ap, a_stride, &packed[0],
                    outp, elsize)
-        return out
-    for c in prange(nchunks, nogil=True, num_threads=nchunks, schedule="static"):
-        _chunk(u, &base, c, nchunks, split_m, units, m, n, k, kpad, ap, a_stride, &packed[0],
-               outp, elsize)
+    else:
+        for c in prange(nchunks, nogil=True, num_threads=nchunks, schedule="static"):
+            _chunk(u, &base, c, nchunks, split_m, units, m, n, k, kpad, ap, a_stride,
+                   &packed[0], outp, elsize)
+    free(a_copy)
     return out
 
 
