@@ -5,8 +5,11 @@
 #include "pyedge/qs8-qc8w-gemm.h"
 
 /* Tiles: 0..3 accumulators C[mi][nj] = tile 2*mi+nj, 4..5 activations, 6..7 weights.
- * Every tile is 16 rows x 64 bytes; packed weights (16, 4, 64) make one weight tile per
- * channel block and 64-k block: 16 rows (4 k each) of 64 bytes, 1 KiB contiguous. */
+ * Accumulator and activation tiles have tr rows (16, or m % 16 for the last rows) of 64
+ * bytes; packed weights (16, 4, 64) make one weight tile per channel block and 64-k block:
+ * 16 rows (4 k each) of 64 bytes, 1 KiB contiguous. The tile configuration is loaded by
+ * every call (it is per thread) and released at its end; the process must hold AMX
+ * permission (pyedge_cpu_features requests it; the registry offers AMX only when granted). */
 typedef struct {
   uint8_t palette_id, start_row, reserved[14];
   uint16_t colsb[16];
@@ -28,9 +31,9 @@ typedef struct {
   uint8_t (*stage)[AMX_TILE_ROWS * AMX_KC];  /* [2] staging buffers for edge A tiles */
 } pyedge_amx_a;
 
-/* Load the A tile of rows r0.. r0+15 and k block kb into tile `t` (4 or 5): straight from a
- * when all 16 x 64 bytes lie inside it (bytes past k of a row are the next row's and meet zero
- * weights), else through a zero-padded staging copy of the valid rows and columns. */
+/* Load the A tile of rows r0 .. r0+tr-1 and k block kb into tile `t` (4 or 5): straight from
+ * a when all tr x 64 bytes lie inside it (bytes past k of a row belong to the next row and
+ * meet zero weights), else (K tail of the last rows) through a zero-padded staging copy. */
 #define AMX_LOAD_A(t, A, r0, kb)                                                             \
   do {                                                                                       \
     const size_t k0_ = (kb) * AMX_KC;                                                        \
