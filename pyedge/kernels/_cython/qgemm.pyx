@@ -21,6 +21,11 @@ cnp.import_array()
 cdef extern from "pyedge/common.h" nogil:
     enum: PYEDGE_ISA_AMX
 
+cdef extern from "pyedge/cpuinfo.h" nogil:
+    ctypedef struct pyedge_cpu_info:
+        int amx_permitted
+    void pyedge_cpu_features(pyedge_cpu_info* info)
+
 cdef extern from "pyedge/qs8-qc8w-gemm-table.h" nogil:
     ctypedef struct pyedge_qparams:
         int32_t a_zero_point
@@ -44,6 +49,20 @@ cdef extern from "pyedge/qs8-qc8w-gemm-table.h" nogil:
                               const int8_t* w, int8_t* out)
 
 from pyedge.kernels.aligned import aligned_empty
+
+cdef bint _amx_ready = False
+
+
+cdef int _require_amx() except -1:
+    """Request the AMX tile state for this process once (the registry normally has already)."""
+    global _amx_ready
+    cdef pyedge_cpu_info info
+    if not _amx_ready:
+        pyedge_cpu_features(&info)
+        if not info.amx_permitted:
+            raise RuntimeError("AMX kernel requested but the OS refused the AMX tile state")
+        _amx_ready = True
+    return 0
 
 
 def ukernels():
@@ -85,6 +104,8 @@ def gemm(int index, const uint8_t[:, ::1] a, int a_zero_point, const int8_t[::1]
     cdef bint split_m = mblocks >= <size_t> (4 * num_threads) or nblocks < <size_t> num_threads
     cdef size_t units = mblocks if split_m else nblocks
     cdef Py_ssize_t nchunks = min(<size_t> num_threads, units), c
+    if u.isa == PYEDGE_ISA_AMX:
+        _require_amx()
     cdef const uint8_t* ap = &a[0, 0]
     cdef size_t a_stride = k, i
     cdef uint8_t* a_copy = NULL
