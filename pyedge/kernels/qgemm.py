@@ -24,6 +24,7 @@ OUT_KINDS = {np.dtype(np.int32): 0, np.dtype(np.uint8): 1, np.dtype(np.int8): 2,
              np.dtype(np.float32): 3}
 QRANGE = {np.dtype(np.uint8): (0, 255), np.dtype(np.int8): (-128, 127)}
 MAX_K = 32768  # 255 * 127 * 2 * K must stay below 2**31
+NO_FMIN, NO_FMAX = np.float32(-np.inf), np.float32(np.inf)  # float output without clamp
 
 
 class PackedQC8W:
@@ -121,7 +122,7 @@ def qgemm(a: np.ndarray, a_zero_point: int, w_packed: PackedQC8W,
         mult = check_finite_positive("multiplier", multiplier, n)
     elif multiplier is not None:
         raise ValueError("multiplier is not used for out_dtype=int32; pass None")
-    qmin, qmax, fmin, fmax = 0, 0, -np.inf, np.inf
+    qmin, qmax, fmin, fmax = 0, 0, NO_FMIN, NO_FMAX
     ozp = 0
     if odt in QRANGE:
         qmin, qmax = QRANGE[odt]
@@ -135,7 +136,7 @@ def qgemm(a: np.ndarray, a_zero_point: int, w_packed: PackedQC8W,
     elif clamp is not None:
         if odt == np.int32:
             raise ValueError("clamp is not supported for out_dtype=int32")
-        fmin, fmax = (float(c) for c in clamp)
+        fmin, fmax = (np.float32(c) for c in clamp)
         if np.isnan(fmin) or np.isnan(fmax) or fmin > fmax:
             raise ValueError(f"clamp={clamp!r} must be two ordered, non-NaN floats")
     elif out_zero_point not in (0, None):
@@ -146,7 +147,7 @@ def qgemm(a: np.ndarray, a_zero_point: int, w_packed: PackedQC8W,
     threads = registry.config.resolve_threads(num_threads)
     kern = registry.resolve(FAMILY, kernel, m)
     kern.run(kern.params, a, zp, w_packed.packed_for(kern), w_packed.wsum, bias, mult,
-             OUT_KINDS[odt], ozp, qmin, qmax, np.float32(fmin), np.float32(fmax), out, threads)
+             OUT_KINDS[odt], ozp, qmin, qmax, fmin, fmax, out, threads)
     return out
 
 

@@ -95,7 +95,7 @@ def test_unaligned_out_and_large_float_out(kernel, rng):
     out = np.empty(40 * 32 + 1, dtype=np.int32)[1:].reshape(40, 32)
     qgemm(a, 7, packed, bias, out=out, kernel=kernel)
     np.testing.assert_array_equal(out, ref_qgemm(a, 7, w, bias))
-    a, w, bias, mult = _case(rng, 512, 512, 24)
+    a, w, bias, mult = _case(rng, 512, 512, 256)
     got = qgemm(a, 9, pack_qc8w(w), bias, mult, out_dtype=np.float32, kernel=kernel)
     np.testing.assert_array_equal(got, ref_qgemm(a, 9, w, bias, mult, 0, np.float32))
 

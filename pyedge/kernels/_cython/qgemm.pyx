@@ -8,7 +8,11 @@ depend on the thread count.
 cimport numpy as cnp
 from cython.parallel cimport prange
 from libc.stdint cimport int8_t, int32_t, uint8_t, uint32_t
+from libc.stdlib cimport free
 from libc.string cimport memcpy, memset
+
+cdef extern from "<stdlib.h>" nogil:
+    void* aligned_alloc(size_t alignment, size_t size)
 
 import numpy as np
 
@@ -16,6 +20,11 @@ cnp.import_array()
 
 cdef extern from "pyedge/common.h" nogil:
     enum: PYEDGE_ISA_AMX
+
+cdef extern from "pyedge/cpuinfo.h" nogil:
+    ctypedef struct pyedge_cpu_info:
+        int amx_permitted
+    void pyedge_cpu_features(pyedge_cpu_info* info)
 
 cdef extern from "pyedge/qs8-qc8w-gemm-table.h" nogil:
     ctypedef struct pyedge_qparams:
@@ -40,6 +49,20 @@ cdef extern from "pyedge/qs8-qc8w-gemm-table.h" nogil:
                               const int8_t* w, int8_t* out)
 
 from pyedge.kernels.aligned import aligned_empty
+
+cdef bint _amx_ready = False
+
+
+cdef int _require_amx() except -1:
+    """Request the AMX tile state for this process once (the registry normally has already)."""
+    global _amx_ready
+    cdef pyedge_cpu_info info
+    if not _amx_ready:
+        pyedge_cpu_features(&info)
+        if not info.amx_permitted:
+            raise RuntimeError("AMX kernel requested but the OS refused the AMX tile state")
+        _amx_ready = True
+    return 0
 
 
 def ukernels():
@@ -81,19 +104,23 @@ def gemm(int index, const uint8_t[:, ::1] a, int a_zero_point, const int8_t[::1]
     cdef bint split_m = mblocks >= <size_t> (4 * num_threads) or nblocks < <size_t> num_threads
     cdef size_t units = mblocks if split_m else nblocks
     cdef Py_ssize_t nchunks = min(<size_t> num_threads, units), c
+    if u.isa == PYEDGE_ISA_AMX:
+        _require_amx()
     cdef const uint8_t* ap = &a[0, 0]
     cdef size_t a_stride = k, i
-    cdef uint8_t[::1] a_copy
+    cdef uint8_t* a_copy = NULL
     if u.isa == PYEDGE_ISA_AMX and n >= 128 and ((<size_t> ap) % 64 != 0 or k % 64 != 0):
         # AMX tile rows are 64-byte loads: rows split over two cache lines cost up to 1.5x
         # (measured), so rows read once per 32 channels are first copied to aligned rows.
         a_stride = (k + 63) // 64 * 64
-        a_copy = aligned_empty(m * a_stride, np.uint8)
+        a_copy = <uint8_t*> aligned_alloc(64, m * a_stride)
+        if a_copy == NULL:
+            raise MemoryError(f"qgemm: no memory for {m} x {a_stride} aligned activations")
         with nogil:
             for i in range(m):
-                memcpy(&a_copy[i * a_stride], ap + i * k, k)
-                memset(&a_copy[i * a_stride + k], 0, a_stride - k)
-        ap = &a_copy[0]
+                memcpy(a_copy + i * a_stride, ap + i * k, k)
+                memset(a_copy + i * a_stride + k, 0, a_stride - k)
+        ap = a_copy
     cdef pyedge_qparams base
     base.a_zero_point = a_zero_point
     base.out_kind = out_kind
@@ -109,10 +136,11 @@ def gemm(int index, const uint8_t[:, ::1] a, int a_zero_point, const int8_t[::1]
         with nogil:
             _chunk(u, &base, 0, 1, split_m, units, m, n, k, kpad, ap, a_stride, &packed[0],
                    outp, elsize)
-        return out
-    for c in prange(nchunks, nogil=True, num_threads=nchunks, schedule="static"):
-        _chunk(u, &base, c, nchunks, split_m, units, m, n, k, kpad, ap, a_stride, &packed[0],
-               outp, elsize)
+    else:
+        for c in prange(nchunks, nogil=True, num_threads=nchunks, schedule="static"):
+            _chunk(u, &base, c, nchunks, split_m, units, m, n, k, kpad, ap, a_stride,
+                   &packed[0], outp, elsize)
+    free(a_copy)
     return out
 
 
