@@ -20,7 +20,42 @@ def _check_qgemm(kernel: str, rng: np.random.Generator) -> bool:
     return True
 
 
+def _check_qc4w(kernel: str, rng: np.random.Generator) -> bool:
+    from pyedge.kernels import gemm_qc4w, registry
+    from pyedge.ref.qc4w import gemm_qc4w_f32, gemm_qc4w_qd8
+    from pyedge.tensors import Int4Grouped
+
+    qd8 = registry.get(kernel).family.startswith("qd8")
+    for m, n, k, g in ((1, 33, 64, 32), (5, 70, 256, 64), (9, 17, 384, 128)):
+        x = rng.standard_normal((m, k)).astype(np.float32)
+        w = Int4Grouped.from_float(rng.standard_normal((n, k)).astype(np.float32), g)
+        bias = rng.standard_normal(n).astype(np.float32)
+        got = gemm_qc4w(x, w, bias, "qd8" if qd8 else "f32", kernel=kernel)
+        if qd8 and not np.array_equal(got, gemm_qc4w_qd8(x, w, bias)):
+            return False
+        if not qd8 and not np.allclose(got, gemm_qc4w_f32(x, w, bias), rtol=1e-4, atol=1e-4):
+            return False
+    return True
+
+
+def _check_lut(kernel: str, rng: np.random.Generator) -> bool:
+    from pyedge.kernels import gemm_lut, registry
+    from pyedge.ref.lut import gemm_lut as ref
+    from pyedge.tensors import Codebook
+
+    bits = int(registry.get(kernel).family[7])
+    for m, n, k in ((1, 33, 65), (5, 20, 300)):
+        x = rng.standard_normal((m, k)).astype(np.float32)
+        w = Codebook.from_float(rng.standard_normal((n, k)).astype(np.float32), bits, iters=2)
+        got = gemm_lut(x, w, kernel=kernel)
+        if not np.allclose(got, ref(x, w), rtol=1e-4, atol=1e-4):
+            return False
+    return True
+
+
 CHECKS = {"qs8_qc8w_gemm": _check_qgemm}
+CHECKS.update({f: _check_qc4w for f in ("f32_qc4w_gemm", "qd8_f32_qc4w_gemm")})
+CHECKS.update({f"f32_lut{b}_gemm": _check_lut for b in (2, 3, 4)})
 
 
 def selfcheck(verbose: bool = False) -> bool:

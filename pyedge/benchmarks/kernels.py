@@ -43,17 +43,20 @@ def bench_qgemm(name: str, m: int, n: int, k: int, threads: int, min_time: float
 
 
 def _lowbit_row(family: str, name: str, m: int, n: int, k: int, kern, fn, t_np: float,
-                min_time: float) -> dict:
+                t_ort: float | None, min_time: float) -> dict:
     t = median_time(fn, min_time)
     return {"family": family, "shape": name, "M": m, "N": n, "K": k, "kernel": kern.name,
             "time_us": t * 1e6, "gops": 2 * m * n * k / t / 1e9, "vs_numpy_f32": t_np / t,
-            "vs_ort": None, "numpy_us": t_np * 1e6, "ort_us": None}
+            "vs_ort": t_ort / t if t_ort else None, "numpy_us": t_np * 1e6,
+            "ort_us": t_ort * 1e6 if t_ort else None}
 
 
 def bench_lowbit(name: str, m: int, n: int, k: int, threads: int, min_time: float,
                  families: tuple[str, ...], numba: bool = False) -> list[dict]:
     """Time gemm_qc4w (f32 / qd8 activations, group 32) and gemm_lut (4-bit) on one shape
-    beside NumPy float32 matmul; with ``numba`` also the Numba twins (same run)."""
+    beside NumPy float32 matmul and onnxruntime ``MatMulNBits`` (same encoding; accuracy
+    level 0 for f32, 4 = int8 activations for qd8); with ``numba`` also the Numba twins."""
+    from pyedge.benchmarks.peers import ort_matmul_nbits
     from pyedge.kernels import gemm_lut, gemm_qc4w, pack_lut, pack_qc4w
     from pyedge.tensors import Codebook, Int4Grouped
 
@@ -65,22 +68,25 @@ def bench_lowbit(name: str, m: int, n: int, k: int, threads: int, min_time: floa
     t_np = median_time(lambda: x @ wt, min_time)
     cases = []
     if "qc4w" in families:
-        packed = pack_qc4w(Int4Grouped.from_float(w, 32))
-        for act, fam in (("f32", "f32_qc4w_gemm"), ("qd8", "qd8_f32_qc4w_gemm")):
+        enc = Int4Grouped.from_float(w, 32)
+        packed = pack_qc4w(enc)
+        for act, fam, level in (("f32", "f32_qc4w_gemm", 0), ("qd8", "qd8_f32_qc4w_gemm", 4)):
+            ort = ort_matmul_nbits(x, enc.q, enc.scale, 32, threads, level)
             cases.append((f"qc4w_{act}", fam, lambda kk, a=act: gemm_qc4w(
-                x, packed, None, a, out=out, num_threads=threads, kernel=kk)))
+                x, packed, None, a, out=out, num_threads=threads, kernel=kk),
+                median_time(ort, min_time) if ort else None))
     if "lut4" in families:
         lut = pack_lut(Codebook.from_float(w, 4, iters=2))
         cases.append(("lut4", "f32_lut4_gemm", lambda kk: gemm_lut(
-            x, lut, out=out, num_threads=threads, kernel=kk)))
+            x, lut, out=out, num_threads=threads, kernel=kk), None))
     rows = []
-    for label, fam, call in cases:
+    for label, fam, call, t_ort in cases:
         kerns = [registry.select(fam, m)]
         if numba:
             kerns += registry.kernels(fam, ("numba",))
         for kern in kerns:
             rows.append(_lowbit_row(label, name, m, n, k, kern, lambda c=call, kk=kern: c(kk),
-                                    t_np, min_time))
+                                    t_np, t_ort, min_time))
     return rows
 
 

@@ -39,6 +39,17 @@ def _pack_lanes(w: Codebook, lanes: int) -> np.ndarray:
     return _aligned(words.astype("<u4").view(np.uint8))
 
 
+def _pack_k8c16(w: Codebook) -> np.ndarray:
+    """K8C16: 16-channel blocks; per 8-k chunk, nibble t of word j = index[16 b + j, 8 c + t]."""
+    n, k = w.shape
+    nb, kpad = -(-n // 16), -(-k // 8) * 8
+    idx = np.zeros((nb * 16, kpad), dtype=np.uint32)
+    idx[:n, :k] = w.index_array()
+    idx = idx.reshape(nb, 16, kpad // 8, 8)  # [block, lane, chunk, t]
+    words = (idx << (4 * np.arange(8, dtype=np.uint32))).sum(axis=3, dtype=np.uint32)
+    return _aligned(np.ascontiguousarray(words.transpose(0, 2, 1), dtype="<u4").view(np.uint8))
+
+
 class PackedLUT:
     """:class:`Codebook` weights prepared for :func:`gemm_lut`: per-channel periodic 16-entry
     tables (entry i = level of index i mod 2**bits) and one index buffer per layout."""
@@ -49,7 +60,9 @@ class PackedLUT:
         self.w = w
         n = w.shape[0]
         table = np.broadcast_to(w.levels, (n, w.levels.shape[1]))
-        self.levels16 = np.ascontiguousarray(np.tile(table, (1, 16 // table.shape[1])))
+        levels16 = np.zeros((-(-n // 16) * 16, 16), dtype=np.float32)  # rows padded to 16
+        levels16[:n] = np.tile(table, (1, 16 // table.shape[1]))
+        self.levels16 = levels16
         self.levels16.flags.writeable = False
         self._packed: dict = {}
 
@@ -65,8 +78,12 @@ class PackedLUT:
         """The index buffer in ``kernel``'s layout (packed once per layout)."""
         lanes = kernel.params.get("lanes", 0)
         if lanes not in self._packed:
-            self._packed[lanes] = (_aligned(self.w.indices) if lanes == 0
-                                   else _pack_lanes(self.w, lanes))
+            if lanes == 0:
+                self._packed[lanes] = _aligned(self.w.indices)
+            elif lanes == 1:
+                self._packed[lanes] = _pack_k8c16(self.w)
+            else:
+                self._packed[lanes] = _pack_lanes(self.w, lanes)
         return self._packed[lanes]
 
 
@@ -114,8 +131,8 @@ def _native(bits: int) -> list[Kernel]:
     def run(params, x, wp, levels, bias, out, b, threads):
         nat.gemm(params["index"], x, wp, levels, bias, out, threads)
 
-    return [Kernel(u["name"], FAMILIES[bits], "native", ISAS[u["isa"]], run, u)
-            for u in nat.ukernels() if u["bits"] == bits]
+    return [Kernel(u["name"], FAMILIES[bits], "native", ISAS[u["isa"]], run, u,
+                   min_m=u["min_m"]) for u in nat.ukernels() if u["bits"] == bits]
 
 
 def _numba(bits: int) -> list[Kernel]:

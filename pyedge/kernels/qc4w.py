@@ -44,7 +44,7 @@ def _pack_lanes(w: Int4Grouped, kb: int) -> tuple[np.ndarray, np.ndarray]:
         axis=2, dtype=np.uint32)  # [N, blocks, lanes]
     scale = np.zeros((n, kpad // w.group_size), dtype=np.float32)
     scale[:, :k // w.group_size] = w.scale
-    return _aligned(words.astype("<u4").view(np.uint8)), _aligned(scale)
+    return _aligned(np.ascontiguousarray(words, dtype="<u4").view(np.uint8)), _aligned(scale)
 
 
 def _pack_blocks(w: Int4Grouped, sub: int) -> tuple[np.ndarray, np.ndarray]:
@@ -64,13 +64,29 @@ def _pack_blocks(w: Int4Grouped, sub: int) -> tuple[np.ndarray, np.ndarray]:
     return _aligned(byte), _aligned(scale.view(np.uint16))
 
 
+def _pack_k8c16(w: Int4Grouped, kb: int) -> tuple[np.ndarray, np.ndarray]:
+    """K8C16: 16-channel blocks; per 8-k chunk, nibble t of word j = q[16 b + j, 8 c + t]."""
+    n, k = w.shape
+    nb = -(-n // 16)
+    u = np.zeros((nb * 16, k), dtype=np.uint32)
+    u[:n] = w.values().view(np.uint8) & np.uint8(0x0F)
+    u = u.reshape(nb, 16, k // 8, 8)  # [block, lane, chunk, t]
+    words = (u << (4 * np.arange(8, dtype=np.uint32))).sum(axis=3, dtype=np.uint32)
+    words = words.transpose(0, 2, 1)  # [block, chunk, lane]
+    scale = np.zeros((nb * 16, k // w.group_size), dtype=np.float32)
+    scale[:n] = w.scale
+    scale = scale.reshape(nb, 16, -1).transpose(0, 2, 1)  # [block, group, lane]
+    return _aligned(np.ascontiguousarray(words, dtype="<u4").view(np.uint8)), _aligned(scale)
+
+
 def _pack_kmajor(w: Int4Grouped, kb: int) -> tuple[np.ndarray, np.ndarray]:
     """Numba twin's layout: canonical bytes and float32 scales transposed to [K/2, N], [G, N]."""
     return _aligned(w.q.T), _aligned(w.scale.astype(np.float32).T)
 
 
 PACKERS = {"canonical": _pack_canonical, "kmajor": _pack_kmajor, "k16x8": _pack_lanes,
-           "k8x8": _pack_lanes, "c16k8": lambda w, kb: _pack_blocks(w, 1),
+           "k8x8": _pack_lanes, "k8c16": _pack_k8c16,
+           "c16k8": lambda w, kb: _pack_blocks(w, 1),
            "c64k8": lambda w, kb: _pack_blocks(w, 4)}
 
 
@@ -159,7 +175,7 @@ def _native(qd8: bool) -> list[Kernel]:
     def run(params, x, wp, sp, bias, out, group, threads):
         entry(params["index"], x, wp, sp, bias, out, group, threads)
 
-    return [Kernel(u["name"], family, "native", ISAS[u["isa"]], run, u)
+    return [Kernel(u["name"], family, "native", ISAS[u["isa"]], run, u, min_m=u["min_m"])
             for u in nat.ukernels() if u["qd8"] == qd8]
 
 

@@ -132,10 +132,6 @@ class Codebook:
     def nbytes(self) -> int:
         return self.indices.nbytes + self.levels.nbytes
 
-    @property
-    def per_channel(self) -> bool:
-        return self.levels.shape[0] > 1 or self.shape[0] == 1
-
     def index_array(self) -> np.ndarray:
         """The unpacked indices as uint8 ``[N, K]``."""
         return unpack_bits(self.indices, self.bits, self.shape[1])

@@ -94,7 +94,6 @@ class Int4Grouped:
 
     def to_float(self) -> np.ndarray:
         """Dequantized float32 weights ``[N, K]``."""
-        n, k = self.shape
         s = np.repeat(self.scale.astype(np.float32), self.group_size, axis=1)
         return self.values().astype(np.float32) * s
 

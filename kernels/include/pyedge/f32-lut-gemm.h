@@ -9,6 +9,10 @@
  *   L = 16 or 8: per channel, blocks of KB = L * (32 / b) k (32 / b = 16, 10, 8 fields per
  *     word); block = L little-endian uint32 words, bits [b t, b t + b) of word j hold the
  *     index of k = blk * KB + L t + j (zero past K); wstride = ceil(k / KB) * 4 L.
+ *   1 (K8C16, any b, indices widened to nibbles): channels in blocks of 16 (zero padded);
+ *     per block, per 8-k chunk c, 16 uint32 words: nibble t of word j holds the index of
+ *     channel 16 blk + j at k = 8 c + t; wstride = ceil(k / 8) * 4 (per channel).
+ *     The levels of padded channels are read (zeros), so levels hold round_up(n, 16) rows.
  */
 #pragma once
 #include "pyedge/common.h"
@@ -27,6 +31,7 @@ typedef struct {
   uint32_t bits;   /* index width this entry serves */
   uint32_t lanes;  /* layout, see above */
   uint32_t mr, nr;
+  uint32_t min_m;  /* preferred only for calls with at least min_m rows */
   pyedge_f32_lut_gemm_fn fn;
 } pyedge_f32_lut_gemm_ukernel;
 
@@ -34,5 +39,8 @@ void pyedge_f32_lut_gemm_1x1__scalar(size_t, size_t, size_t, size_t, const float
                                      const uint8_t*, const float*, const float*, float*, size_t);
 void pyedge_f32_lut_gemm_4x4__avx512(size_t, size_t, size_t, size_t, const float*, size_t,
                                      const uint8_t*, const float*, const float*, float*, size_t);
+void pyedge_f32_lut_gemm_8x32__avx512(size_t, size_t, size_t, size_t, const float*, size_t,
+                                      const uint8_t*, const float*, const float*, float*,
+                                      size_t);
 void pyedge_f32_lut_gemm_4x2__avx2(size_t, size_t, size_t, size_t, const float*, size_t,
                                    const uint8_t*, const float*, const float*, float*, size_t);

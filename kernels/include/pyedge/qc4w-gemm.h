@@ -16,6 +16,9 @@
  *    64 bytes: byte 4 j + i holds u[c*8 + i] (low nibble) and u[c*8 + 4 + i] (high nibble) of
  *    channel j of the block, with u = q + 8 in [0, 15]; scales float16 (raw bits)
  *    [block][kpad / group][16].
+ *  K8C16 (kb = 8, f32 activations, many rows): channels in blocks of 16 (zero padded); per
+ *    block, per 8-k chunk c, 16 little-endian uint32 words: nibble t of word j holds
+ *    q[16 b + j, 8 c + t], two's complement; scales float32 [block][kpad / group][16].
  *  C64K8 (kb = 8, qd8, AVX-512): as C16K8 with blocks of 64 channels: per 8-k chunk 256
  *    bytes = 4 sub-blocks of 16 channels, each laid out as a C16K8 chunk, so a GEMV reads one
  *    sequential stream; scales float16 [block][kpad / group][64].
@@ -35,7 +38,8 @@ enum pyedge_qc4w_layout {
   PYEDGE_QC4W_K16X8 = 1,
   PYEDGE_QC4W_K8X8 = 2,
   PYEDGE_QC4W_C16K8 = 3,
-  PYEDGE_QC4W_C64K8 = 4
+  PYEDGE_QC4W_C64K8 = 4,
+  PYEDGE_QC4W_K8C16 = 5
 };
 
 /* Float activations. out[i, j] = bias[j] + sum_k x[i, k] * s[j, k / group] * q[j, k] for
@@ -62,6 +66,7 @@ typedef struct {
   int qd8;           /* 0: f32 activations, 1: dynamic int8 activations */
   int layout;        /* enum pyedge_qc4w_layout */
   uint32_t mr, nr, kb, cb;  /* tile rows / channels, K block, channel block of the layout */
+  uint32_t min_m;    /* preferred only for calls with at least min_m rows */
   void* fn;          /* pyedge_f32_qc4w_gemm_fn or pyedge_qd8_f32_qc4w_gemm_fn */
 } pyedge_qc4w_gemm_ukernel;
 
@@ -75,6 +80,9 @@ void pyedge_f32_qc4w_gemm_1x4__scalar(size_t, size_t, size_t, size_t, const floa
 void pyedge_f32_qc4w_gemm_4x4__avx512(size_t, size_t, size_t, size_t, const float*, size_t,
                                       const uint8_t*, const float*, const float*, float*,
                                       size_t);
+void pyedge_f32_qc4w_gemm_8x32__avx512(size_t, size_t, size_t, size_t, const float*, size_t,
+                                       const uint8_t*, const float*, const float*, float*,
+                                       size_t);
 void pyedge_f32_qc4w_gemm_4x2__avx2(size_t, size_t, size_t, size_t, const float*, size_t,
                                     const uint8_t*, const float*, const float*, float*, size_t);
 void pyedge_qd8_f32_qc4w_gemm_1x4__scalar(size_t, size_t, size_t, size_t, const int8_t*,

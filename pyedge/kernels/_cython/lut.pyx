@@ -14,7 +14,7 @@ cdef extern from "pyedge/f32-lut-gemm-table.h" nogil:
     ctypedef struct pyedge_f32_lut_gemm_ukernel:
         const char* name
         int isa
-        uint32_t bits, lanes, mr, nr
+        uint32_t bits, lanes, mr, nr, min_m
         pyedge_f32_lut_gemm_fn fn
     const pyedge_f32_lut_gemm_ukernel* pyedge_f32_lut_gemm_table
     size_t PYEDGE_F32_LUT_GEMM_COUNT
@@ -27,7 +27,7 @@ def ukernels():
     for i in range(PYEDGE_F32_LUT_GEMM_COUNT):
         u = pyedge_f32_lut_gemm_table[i]
         out.append(dict(index=i, name=u.name.decode(), isa=u.isa, bits=u.bits,
-                        lanes=u.lanes, mr=u.mr, nr=u.nr))
+                        lanes=u.lanes, mr=u.mr, nr=u.nr, min_m=u.min_m))
     return out
 
 
@@ -36,6 +36,8 @@ def wstride(int index, size_t k):
     u = pyedge_f32_lut_gemm_table[index]
     if u.lanes == 0:
         return (k * u.bits + 7) // 8
+    if u.lanes == 1:
+        return (k + 7) // 8 * 4
     cdef size_t kb = u.lanes * (32 // u.bits)
     return (k + kb - 1) // kb * 4 * u.lanes
 
@@ -46,7 +48,7 @@ def gemm(int index, const float[:, ::1] x, const uint8_t[::1] w, const float[:, 
     cdef const pyedge_f32_lut_gemm_ukernel* u = &pyedge_f32_lut_gemm_table[index]
     cdef size_t m = x.shape[0], k = x.shape[1], n = out.shape[1]
     cdef size_t ws = wstride(index, k)
-    cdef size_t unit = 8
+    cdef size_t unit = 32  # channel blocks of every layout divide it
     cdef size_t nunits = (n + unit - 1) // unit
     cdef bint split_m = m >= <size_t> (4 * num_threads) or nunits < <size_t> num_threads
     cdef size_t units = m if split_m else nunits

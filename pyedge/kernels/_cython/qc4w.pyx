@@ -22,14 +22,14 @@ cdef extern from "pyedge/qc4w-gemm-table.h" nogil:
         int isa
         int qd8
         int layout
-        uint32_t mr, nr, kb, cb
+        uint32_t mr, nr, kb, cb, min_m
         void* fn
     const pyedge_qc4w_gemm_ukernel* pyedge_qc4w_gemm_table
     size_t PYEDGE_QC4W_GEMM_COUNT
     void pyedge_qd8_quantize_rows(size_t m, size_t k, size_t group, const float* x,
                                   size_t x_stride, int8_t* xq, int32_t* xsum, float* sx)
 
-LAYOUTS = ("canonical", "k16x8", "k8x8", "c16k8", "c64k8")
+LAYOUTS = ("canonical", "k16x8", "k8x8", "c16k8", "c64k8", "k8c16")
 
 
 def ukernels():
@@ -39,7 +39,8 @@ def ukernels():
     for i in range(PYEDGE_QC4W_GEMM_COUNT):
         u = pyedge_qc4w_gemm_table[i]
         out.append(dict(index=i, name=u.name.decode(), isa=u.isa, qd8=bool(u.qd8),
-                        layout=LAYOUTS[u.layout], mr=u.mr, nr=u.nr, kb=u.kb, cb=u.cb))
+                        layout=LAYOUTS[u.layout], mr=u.mr, nr=u.nr, kb=u.kb, cb=u.cb,
+                        min_m=u.min_m))
     return out
 
 

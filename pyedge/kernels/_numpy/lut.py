@@ -9,6 +9,6 @@ def gemm(params, x, wp, levels, bias, out, bits, threads):
     stream = np.unpackbits(wp.reshape(n, -1), axis=1, bitorder="little")[:, :k * bits]
     idx = (stream.reshape(n, k, bits) << np.arange(bits, dtype=np.uint8)).sum(
         axis=2, dtype=np.uint8)  # [N, K]
-    np.matmul(x, np.take_along_axis(levels, idx.astype(np.intp), axis=1).T, out=out)
+    np.matmul(x, np.take_along_axis(levels[:n], idx.astype(np.intp), axis=1).T, out=out)
     if bias is not None:
         out += bias
