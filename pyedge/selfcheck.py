@@ -71,3 +71,49 @@ def selfcheck(verbose: bool = False) -> bool:
             if verbose:
                 print(f"  {'ok  ' if passed else 'FAIL'} {k.name}")
     return ok
+
+
+def _check_spmm(kernel: str, rng: np.random.Generator) -> bool:
+    from pyedge.kernels import registry, spmm, spmm_t
+    from pyedge.ref import spmm as ref
+    from pyedge.tensors import BSR, CSR
+
+    fam = registry.get(kernel).family
+    r, c = (1, 1) if fam.endswith("csr") else tuple(int(v) for v in fam.split("_")[-1]
+                                                    .split("x"))
+    dtype = np.int8 if "qc8w" in fam else np.float32
+    w = rng.standard_normal((32, 64)).astype(np.float32)
+    mask = rng.random((32 // r, 64 // c)) < 0.3
+    enc = CSR.from_dense(w, mask, dtype) if (r, c) == (1, 1) else BSR.from_dense(w, (r, c),
+                                                                                mask, dtype)
+    dense = ref.dense_from_blocks(enc.shape, enc.block, enc.indptr, enc.indices, enc.values,
+                                  enc.scale)
+    x = rng.standard_normal((64, 37)).astype(np.float32)
+    ok = np.allclose(spmm(enc, x, kernel=kernel), ref.spmm(dense, x), rtol=1e-4, atol=1e-4)
+    xt = np.ascontiguousarray(x[:, :3].T)
+    return ok and np.allclose(spmm_t(xt, enc, kernel=kernel), ref.spmm_t(xt, dense),
+                              rtol=1e-4, atol=1e-4)
+
+
+def _check_qspmm(kernel: str, rng: np.random.Generator) -> bool:
+    from pyedge.kernels import qspmm, registry
+    from pyedge.ref import qspmm as ref
+    from pyedge.tensors import BSR, CSR
+
+    fam = registry.get(kernel).family
+    r, c = (1, 1) if fam.endswith("csr") else tuple(int(v) for v in fam.split("_")[-1]
+                                                    .split("x"))
+    w = rng.standard_normal((32, 64)).astype(np.float32)
+    mask = rng.random((32 // r, 64 // c)) < 0.3
+    enc = (CSR.from_dense(w, mask, np.int8) if (r, c) == (1, 1)
+           else BSR.from_dense(w, (r, c), mask, np.int8))
+    wd = ref.dense_int(enc.shape, enc.block, enc.indptr, enc.indices, enc.values)
+    x = rng.integers(0, 256, (64, 37), dtype=np.uint8)
+    mult = rng.uniform(1e-4, 1e-2, 32).astype(np.float32)
+    got = qspmm(enc, x, 128, None, mult, 5, np.uint8, kernel=kernel)
+    return np.array_equal(got, ref.qspmm_t(x.T, 128, wd, None, mult, 5, np.uint8).T)
+
+
+_SPARSE = ("csr", "bsr_1x4", "bsr_4x1", "bsr_4x4", "bsr_8x1", "bsr_16x1")
+CHECKS.update({f"{p}_{b}": _check_spmm for p in ("f32_spmm", "f32_qc8w_spmm") for b in _SPARSE})
+CHECKS.update({f"qs8_qc8w_spmm_{b}": _check_qspmm for b in _SPARSE})

@@ -16,13 +16,16 @@ import numpy as np
 from pyedge import config
 from pyedge.benchmarks.shapes import load_shapes
 from pyedge.benchmarks.timing import blas_kernel, pinned_threads
-from pyedge.kernels import registry, spmm
+from pyedge.kernels import pack_qc8w, qgemm, qspmm, registry, spmm
+from pyedge.kernels.qsparse import family_of as qfamily_of
 from pyedge.kernels.sparse import family_of
 from pyedge.tensors import BSR, CSR
 
 SPARSITIES = (0.5, 0.7, 0.8, 0.9, 0.95)
 BLOCK_SPARSITIES = (0.8, 0.9)
 BLOCKS = ((1, 4), (4, 1), (4, 4), (8, 1), (16, 1))
+INT8_SPARSITIES = (0.5, 0.7, 0.9)
+INT8_BREAK_EVEN_GRID = (0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 BREAK_EVEN_GRID = (0.2, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 
 
@@ -82,10 +85,70 @@ def bench_case(shape: str, n: int, k: int, b: int, block: tuple[int, int], spars
     row = {"shape": shape, "N": n, "K": k, "B": b, "kind": kind, "sparsity": sparsity,
            "density": enc.density, "kernel": kern.name, "time_us": med[1] * 1e6,
            "dense_us": med[0] * 1e6, "vs_dense_f32": median_ratio(times[0], times[1]),
+           "vs_dense_best": min(times[0]) / min(times[1]),
            "nbytes_ratio": (n * k * 4) / enc.nbytes}
     if sp is not None:
         row.update(scipy_us=med[2] * 1e6, vs_scipy=median_ratio(times[2], times[1]))
     return row
+
+
+def bench_int8_case(shape: str, n: int, k: int, b: int, block: tuple[int, int],
+                    sparsity: float, threads: int, min_time: float, rng) -> list[dict]:
+    """Int8 values: float activations (vs dense f32) and uint8 activations (vs dense qgemm)."""
+    w = rng.standard_normal((n, k)).astype(np.float32)
+    r, c = block
+    keep = rng.random((n // r, k // c)) >= sparsity
+    enc = (CSR.from_dense(w, keep, np.int8) if block == (1, 1)
+           else BSR.from_dense(w, block, keep, np.int8))
+    dense = enc.to_dense()
+    x = rng.standard_normal((k, b)).astype(np.float32)
+    xq = rng.integers(0, 256, (k, b), dtype=np.uint8)
+    xq_t = np.ascontiguousarray(xq.T)  # qgemm wants activations [B, K]
+    wq = np.zeros((n, k), np.int8)
+    brow = np.repeat(np.arange(n // r), np.diff(enc.indptr.astype(np.int64)))
+    wq.reshape(n // r, r, k // c, c)[brow, :, enc.indices.astype(np.int64), :] = \
+        enc.values.reshape(-1, r, c)
+    packed = pack_qc8w(wq)
+    out_f = np.empty((n, b), np.float32)
+    out_q = np.empty((n, b), np.int32)
+    out_g = np.empty((b, n), np.int32)
+    times = interleaved([lambda: np.matmul(dense, x, out=out_f),
+                         lambda: spmm(enc, x, out=out_f, num_threads=threads),
+                         lambda: qgemm(xq_t, 128, packed, out=out_g, num_threads=threads),
+                         lambda: qspmm(enc, xq, 128, out=out_q, num_threads=threads)], min_time)
+    med = [statistics.median(t) for t in times]
+    kind = "csr" if block == (1, 1) else f"bsr{r}x{c}"
+    base = {"shape": shape, "N": n, "K": k, "B": b, "sparsity": sparsity,
+            "density": enc.density, "nbytes_ratio": (n * k * 4) / enc.nbytes}
+    return [dict(base, kind=f"{kind}-qc8w", kernel=registry.select(family_of(block, np.int8)).name,
+                 time_us=med[1] * 1e6, dense_us=med[0] * 1e6, baseline="dense f32",
+                 vs_dense_f32=median_ratio(times[0], times[1]),
+                 vs_dense_best=min(times[0]) / min(times[1])),
+            dict(base, kind=f"{kind}-qs8", kernel=registry.select(qfamily_of(block)).name,
+                 time_us=med[3] * 1e6, dense_us=med[2] * 1e6, baseline="dense qgemm",
+                 vs_dense_f32=median_ratio(times[2], times[3]),
+                 vs_dense_best=min(times[2]) / min(times[3]))]
+
+
+def break_even_int8(shape: str, n: int, k: int, b: int, threads: int, min_time: float,
+                    rng) -> float | None:
+    """Lowest grid sparsity from which CSR qspmm beats dense qgemm (interpolated)."""
+    ratios = [bench_int8_case(shape, n, k, b, (1, 1), s, threads, min_time, rng)[1]
+              ["vs_dense_f32"] for s in INT8_BREAK_EVEN_GRID]
+    return _crossing(ratios, INT8_BREAK_EVEN_GRID)
+
+
+def _crossing(ratios: list[float], grid: tuple[float, ...] = BREAK_EVEN_GRID) -> float | None:
+    wins = [r > 1 for r in ratios]
+    if not wins[-1]:
+        return None
+    i = len(wins) - 1
+    while i > 0 and wins[i - 1]:
+        i -= 1
+    if i == 0:
+        return grid[0]
+    s0, s1, r0, r1 = grid[i - 1], grid[i], ratios[i - 1], ratios[i]
+    return s0 + (1 - r0) * (s1 - s0) / (r1 - r0)
 
 
 def break_even(shape: str, n: int, k: int, b: int, threads: int, min_time: float, rng,
@@ -97,23 +160,15 @@ def break_even(shape: str, n: int, k: int, b: int, threads: int, min_time: float
     """
     ratios = [bench_case(shape, n, k, b, block, s, threads, min_time, rng,
                          with_scipy=False)["vs_dense_f32"] for s in BREAK_EVEN_GRID]
-    wins = [r > 1 for r in ratios]
-    if not wins[-1]:
-        return None
-    i = len(wins) - 1
-    while i > 0 and wins[i - 1]:
-        i -= 1
-    if i == 0:
-        return BREAK_EVEN_GRID[0]
-    s0, s1, r0, r1 = BREAK_EVEN_GRID[i - 1], BREAK_EVEN_GRID[i], ratios[i - 1], ratios[i]
-    return s0 + (1 - r0) * (s1 - s0) / (r1 - r0)
+    return _crossing(ratios)
 
 
 def run(tables: tuple[str, ...] = ("sparse",), threads: int = 1, min_time: float = 0.2,
-        seed: int = 0) -> dict:
-    """Benchmark every shape of ``tables``: unstructured and block masks, then break-even."""
+        seed: int = 0, int8: bool = True) -> dict:
+    """Benchmark every shape of ``tables``: unstructured and block masks, then break-even;
+    with ``int8``, also int8-value rows and the break-even of qspmm vs dense qgemm."""
     rng = np.random.default_rng(seed)
-    rows, even = [], {}
+    rows, even, even8 = [], {}, {}
     with pinned_threads(threads):
         for table in tables:
             for name, (n, k, b) in load_shapes(table):
@@ -124,8 +179,16 @@ def run(tables: tuple[str, ...] = ("sparse",), threads: int = 1, min_time: float
                         rows.append(bench_case(name, n, k, b, block, s, threads, min_time,
                                                rng))
                 even[name] = break_even(name, n, k, b, threads, min_time / 2, rng)
+                if int8:
+                    for s in INT8_SPARSITIES:
+                        rows += bench_int8_case(name, n, k, b, (1, 1), s, threads, min_time,
+                                                rng)
+                    rows += bench_int8_case(name, n, k, b, (8, 1), 0.9, threads, min_time,
+                                            rng)
+                    even8[name] = break_even_int8(name, n, k, b, threads, min_time / 2, rng)
     return {"threads": threads, "blas": blas_kernel(), "backend": config.backend(),
-            "rows": rows, "break_even": even, "goals": goals(rows, even)}
+            "rows": rows, "break_even": even, "break_even_int8": even8,
+            "goals": goals(rows, even)}
 
 
 def goals(rows: list[dict], even: dict) -> list[tuple[str, float | None, float, bool]]:
@@ -156,20 +219,32 @@ def goals(rows: list[dict], even: dict) -> list[tuple[str, float | None, float, 
 
 def format_table(result: dict) -> str:
     """Render :func:`run`'s result as aligned text: rows, break-even per shape, goals."""
-    head = (f"{'shape':<20} {'kind':<8} {'sparse':>6} {'time us':>9} {'dense us':>9} "
-            f"{'x dense':>7} {'scipy us':>9} {'x scipy':>7} {'x bytes':>7}  kernel")
+    head = (f"{'shape':<18} {'kind':<12} {'sparse':>6} {'time us':>9} {'dense us':>9} "
+            f"{'x dense':>7} {'(best)':>7} {'scipy us':>9} {'x scipy':>7} {'x bytes':>7}  "
+            "kernel")
     lines = [f"threads={result['threads']} backend={result['backend']} "
-             f"numpy BLAS: {result['blas']}", head, "-" * len(head)]
+             f"numpy BLAS: {result['blas']}",
+             "times: medians of interleaved rounds; x dense / x scipy: median of per-round "
+             "ratios; (best): ratio of the fastest rounds",
+             "x dense is vs NumPy float32 matmul, except rows *-qs8 (uint8 x int8 -> int32): "
+             "vs dense qgemm; x bytes: dense float32 bytes / encoding bytes",
+             head, "-" * len(head)]
     for r in result["rows"]:
         sc = (f"{r['scipy_us']:>9.1f} {r['vs_scipy']:>7.2f}" if "scipy_us" in r
               else f"{'-':>9} {'-':>7}")
-        lines.append(f"{r['shape']:<20} {r['kind']:<8} {r['sparsity']:>6.0%} "
+        lines.append(f"{r['shape']:<18} {r['kind']:<12} {r['sparsity']:>6.0%} "
                      f"{r['time_us']:>9.1f} {r['dense_us']:>9.1f} {r['vs_dense_f32']:>7.2f} "
-                     f"{sc} {r['nbytes_ratio']:>7.2f}  {r['kernel']}")
+                     f"{r['vs_dense_best']:>7.2f} {sc} {r['nbytes_ratio']:>7.2f}  "
+                     f"{r['kernel']}")
     lines.append("")
     lines.append("break-even sparsity vs dense float32 (CSR, unstructured):")
     for name, s in result["break_even"].items():
         lines.append(f"  {name:<20} {'never on grid' if s is None else f'{s:.0%}'}")
+    if result.get("break_even_int8"):
+        lines.append("break-even sparsity of qspmm (uint8 x int8 CSR) vs dense qgemm "
+                     f"({registry.select('qs8_qc8w_gemm').name}):")
+        for name, s in result["break_even_int8"].items():
+            lines.append(f"  {name:<20} {'never on grid' if s is None else f'{s:.0%}'}")
     lines.append("")
     lines.append("goals:")
     for desc, value, target, met in result["goals"]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 
 from pyedge.kernels import registry
-from pyedge.kernels.aligned import aligned_empty
 from pyedge.kernels.checks import check_array, resolve_out
 from pyedge.kernels.registry import Kernel
 from pyedge.tensors.bsr import BSR
@@ -32,13 +31,15 @@ def family_of(block: tuple[int, int], values_dtype=np.float32) -> str:
 FAMILIES = tuple(family_of(b, dt) for dt in (np.float32, np.int8) for b in BLOCKS)
 
 
+_FIXED_BOUNDS = {"none": (np.float32(-np.inf), np.float32(np.inf)),
+                 "relu": (np.float32(0), np.float32(np.inf)),
+                 "relu6": (np.float32(0), np.float32(6))}
+
+
 def _bounds(activation: str, clamp) -> tuple[np.float32, np.float32]:
-    if activation == "none":
-        return np.float32(-np.inf), np.float32(np.inf)
-    if activation == "relu":
-        return np.float32(0), np.float32(np.inf)
-    if activation == "relu6":
-        return np.float32(0), np.float32(6)
+    fixed = _FIXED_BOUNDS.get(activation)
+    if fixed is not None:
+        return fixed
     if activation == "clamp":
         if clamp is None or len(clamp) != 2 or np.isnan(clamp[0]) or np.isnan(clamp[1]) \
                 or clamp[0] > clamp[1]:
@@ -116,7 +117,10 @@ def _run(w, x, transposed, bias, lo, hi, out, num_threads, kernel):
 
 
 def block_row_chunks(w, threads: int) -> np.ndarray:
-    """Block-row limits of ``threads`` chunks holding about the same number of blocks."""
+    """Block-row limits of ``threads`` chunks holding about the same number of blocks (cached)."""
+    bounds = w._packed.get(("chunks", threads))
+    if bounds is not None:
+        return bounds
     indptr = w._packed.get("indptr64")
     if indptr is None:
         indptr = w._packed["indptr64"] = w.indptr.astype(np.int64)
@@ -125,20 +129,24 @@ def block_row_chunks(w, threads: int) -> np.ndarray:
     targets = indptr[-1] * np.arange(nchunks + 1, dtype=np.int64) // nchunks
     bounds = np.searchsorted(indptr, targets, side="left").astype(np.int64)
     bounds[0], bounds[-1] = 0, nbr
-    return np.maximum.accumulate(bounds)
+    bounds = w._packed[("chunks", threads)] = np.maximum.accumulate(bounds)
+    return bounds
 
 
-def _aligned_rows(x: np.ndarray) -> np.ndarray:
-    """``x[K, B]`` whose rows all share one 64-byte alignment (a padded copy when B % 16 != 0).
+def _aligned_rows(x: np.ndarray, address) -> np.ndarray:
+    """``x[K, B]`` as the spmm ukernels like it: rows on 64-byte boundaries for B < 256, rows
+    sharing one alignment for wider x (the ukernels then peel the first columns).
 
-    Every weight of spmm reads a whole row of x; the ukernels peel the columns before the
-    first cache-line boundary, which only works when the row stride is a multiple of 64 bytes.
+    Every stored weight reads a whole row of x; loads that straddle cache lines cost far more
+    than this one copy.
     """
     k, nb = x.shape
-    if nb < 16 or nb % 16 == 0 or x.ctypes.data % 4:
+    if nb < 16 or (nb % 16 == 0 and (nb >= 256 or address(x) % 64 == 0)):
         return x
     ld = -(-nb // 16) * 16
-    buf = aligned_empty(k * ld, np.float32).reshape(k, ld)
+    raw = np.empty(k * ld + 16, dtype=np.float32)
+    start = (-address(raw) % 64) // 4
+    buf = raw[start:start + k * ld].reshape(k, ld)  # 64-byte aligned rows of ld floats
     buf[:, :nb] = x
     return buf[:, :nb]
 
@@ -152,7 +160,7 @@ def _native() -> list[Kernel]:
         if not transposed and x.shape[1] == 1:  # GEMV: x[K, 1] is x[1, K]; out[N, 1] is [1, N]
             x, out, transposed = x.reshape(1, -1), out.reshape(1, -1), True
         elif not transposed:
-            x = _aligned_rows(x)
+            x = _aligned_rows(x, nat.data_address)
         nat.run(params["index"], transposed, w._packed["indptr64"], w.indices, w.values,
                 w.scale, x, bias, lo, hi, out, bounds)
 

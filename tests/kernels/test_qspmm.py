@@ -82,6 +82,8 @@ def test_extremes_wide_indices_and_threads(block, kernel, rng):
     np.testing.assert_array_equal(base, ref.qspmm_t(x.T, 0, wd).T)
     for t in (2, 3):
         np.testing.assert_array_equal(qspmm(enc, x, 0, num_threads=t, kernel=kernel), base)
+    xt = np.ascontiguousarray(x[:, :2].T)
+    np.testing.assert_array_equal(qspmm_t(xt, enc, 0, kernel=kernel), ref.qspmm_t(xt, 0, wd))
 
 
 @pytest.mark.parametrize("kernel", kernel_ids("qs8_qc8w_spmm_csr"))

@@ -80,7 +80,7 @@ PYEDGE_INLINE void pyedge_f32_spmm_avx2_body(const size_t R, const size_t C, con
   }
   const size_t NV = PYEDGE_F32_SPMM_AVX2_NV(R);
   /* Peel the columns before the first 32-byte boundary when all rows share an alignment. */
-  size_t b0 = ldx % 8 == 0 ? ((32 - ((uintptr_t)x & 31)) & 31) / 4 : 0;
+  size_t b0 = ldx % 8 == 0 && nb >= 256 ? ((32 - ((uintptr_t)x & 31)) & 31) / 4 : 0;
   b0 = PYEDGE_MIN(b0, nb);
   if (b0 > 0)
     for (size_t br = br0; br < br1; br++)

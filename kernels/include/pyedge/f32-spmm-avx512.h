@@ -99,9 +99,10 @@ PYEDGE_INLINE void pyedge_f32_spmm_avx512_body(const size_t R, const size_t C, c
                                                const void* values, const float* x, float* y,
                                                const pyedge_f32_minmax_params* p) {
   const size_t NV = PYEDGE_F32_SPMM_AVX512_NV(R);
-  /* Rows of x share one alignment when ldx is a multiple of 16: peel the columns before the
-   * first 64-byte boundary so every full tile loads whole cache lines. */
-  size_t b0 = ldx % 16 == 0 ? ((64 - ((uintptr_t)x & 63)) & 63) / 4 : 0;
+  /* Rows of x share one alignment when ldx is a multiple of 16: for wide x, peel the columns
+   * before the first 64-byte boundary so every full tile loads whole cache lines (callers
+   * align narrow x, where the extra pass would cost more than the split loads). */
+  size_t b0 = ldx % 16 == 0 && nb >= 256 ? ((64 - ((uintptr_t)x & 63)) & 63) / 4 : 0;
   b0 = PYEDGE_MIN(b0, nb);
   if (b0 > 0)
     for (size_t br = br0; br < br1; br++)

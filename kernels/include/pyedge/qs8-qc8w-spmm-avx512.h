@@ -1,7 +1,9 @@
 /* AVX-512 bodies of the integer sparse matmul: each int8 weight is broadcast and multiplies 16
  * uint8 activations widened to int32 along nb (vpmulld); the epilogue is the vector form of
  * pyedge_qepilogue_scalar (same float32 multiply, clamp and round-half-even conversion).
- * spmm_t keeps the portable body. Only compiled with -mavx512f/bw/vl/dq.
+ * CSR spmm_t gathers 16 activations per step (vpgatherdd of the 4 bytes ending at each one,
+ * so callers guarantee 3 readable bytes before x); BSR spmm_t keeps the portable body.
+ * Only compiled with -mavx512f/bw/vl/dq.
  */
 #pragma once
 #include <immintrin.h>
@@ -104,4 +106,37 @@ PYEDGE_INLINE void pyedge_qs8_spmm_avx512_body(const size_t R, const size_t C, s
                                       values, x, y, p);
     }
   }
+}
+
+/* CSR spmm_t: per output row and row of x, 16 int8 weights x 16 gathered uint8 activations. */
+PYEDGE_INLINE void pyedge_qs8_spmm_t_avx512_csr_body(const size_t R, const size_t C, size_t br0,
+                                                     size_t br1, size_t nb, size_t k, size_t n,
+                                                     const int64_t* indptr,
+                                                     const void* indices, const int idx16,
+                                                     const int8_t* values, const uint8_t* x,
+                                                     void* y, const pyedge_qparams* p) {
+  (void)R;
+  (void)C;
+  for (size_t row = br0; row < br1; row++)
+    for (size_t b = 0; b < nb; b++) {
+      const uint8_t* base = x + b * k - 3;  /* word at base + idx ends with x[b, idx] */
+      __m512i acc0 = _mm512_setzero_si512(), acc1 = _mm512_setzero_si512();
+      const int64_t end = indptr[row + 1];
+      for (int64_t j = indptr[row]; j < end; j += 16) {
+        const size_t left = (size_t)(end - j);
+        const __mmask16 m = left >= 16 ? 0xFFFF : (__mmask16)((1u << left) - 1);
+        const __m512i idx =
+            idx16 ? _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(m, (const uint16_t*)indices + j))
+                  : _mm512_maskz_loadu_epi32(m, (const int32_t*)indices + j);
+        const __m512i w = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, values + j));
+        const __m512i g = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), m, idx, base, 1);
+        const __m512i prod = _mm512_mullo_epi32(w, _mm512_srli_epi32(g, 24));
+        if (((size_t)(j - indptr[row]) / 16) & 1)
+          acc1 = _mm512_add_epi32(acc1, prod);
+        else
+          acc0 = _mm512_add_epi32(acc0, prod);
+      }
+      const int32_t acc = _mm512_reduce_add_epi32(_mm512_add_epi32(acc0, acc1));
+      pyedge_qepilogue_scalar(p, row, acc, y, b * n + row);
+    }
 }

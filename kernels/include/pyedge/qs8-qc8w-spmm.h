@@ -15,7 +15,8 @@ typedef void (*pyedge_qs8_qc8w_spmm_fn)(size_t br0, size_t br1, size_t nb, size_
                                         const int8_t* values, const uint8_t* x, void* y,
                                         const pyedge_qparams* p);
 
-/* spmm_t: y[b, n] for x[nb, k] and y[nb, n], both row-major. */
+/* spmm_t: y[b, n] for x[nb, k] and y[nb, n], both row-major; the 3 bytes before x must be
+ * readable (the driver passes x inside a buffer with a 4-byte head). */
 typedef void (*pyedge_qs8_qc8w_spmm_t_fn)(size_t br0, size_t br1, size_t nb, size_t k, size_t n,
                                           const int64_t* indptr, const void* indices, int idx16,
                                           const int8_t* values, const uint8_t* x, void* y,

@@ -4,8 +4,11 @@ Chunks are contiguous block-row ranges balanced by stored blocks; every output e
 computed by one ukernel call in the same order, so results do not depend on the thread count.
 """
 
+cimport numpy as cnp
 from cython.parallel cimport prange
 from libc.stdint cimport int64_t, uint32_t
+
+cnp.import_array()
 
 
 cdef extern from "pyedge/f32-spmm-table.h" nogil:
@@ -48,26 +51,43 @@ def run(int index, bint transposed, const int64_t[::1] indptr, indices, values, 
     contiguous); spmm_t needs a C-contiguous x.
     """
     cdef const pyedge_f32_spmm_ukernel* u = &pyedge_f32_spmm_table[index]
-    cdef const void* ind = <const void*> <size_t> indices.ctypes.data
+    cdef const void* ind = <const void*> cnp.PyArray_DATA(indices)
     cdef int idx16 = indices.itemsize == 2
-    cdef const void* val = <const void*> <size_t> values.ctypes.data
-    cdef const float* xp = <const float*> <size_t> x.ctypes.data
-    cdef float* yp = <float*> <size_t> out.ctypes.data
+    cdef const void* val = <const void*> cnp.PyArray_DATA(values)
+    cdef const float* xp = <const float*> cnp.PyArray_DATA(x)
+    cdef float* yp = <float*> cnp.PyArray_DATA(out)
     cdef size_t nb = x.shape[1] if not transposed else x.shape[0]
     cdef size_t k = x.shape[1], n = out.shape[1]
     cdef size_t ldx = x.strides[0] // 4
     cdef Py_ssize_t nchunks = bounds.shape[0] - 1, c
     cdef pyedge_f32_minmax_params p
-    p.bias = <const float*> <size_t> bias.ctypes.data if bias is not None else NULL
-    p.scale = <const float*> <size_t> scale.ctypes.data if scale is not None else NULL
+    p.bias = <const float*> cnp.PyArray_DATA(bias) if bias is not None else NULL
+    p.scale = <const float*> cnp.PyArray_DATA(scale) if scale is not None else NULL
     p.fmin = fmin
     p.fmax = fmax
+    if nchunks == 1:  # no OpenMP team for single-threaded calls
+        with nogil:
+            _chunk(u, transposed, bounds[0], bounds[1], nb, ldx, k, n, &indptr[0], ind, idx16,
+                   val, xp, yp, &p)
+        return out
     for c in prange(nchunks, nogil=True, num_threads=nchunks, schedule="static"):
-        if bounds[c] < bounds[c + 1]:
-            if transposed:
-                u.spmm_t(bounds[c], bounds[c + 1], nb, k, n, &indptr[0], ind, idx16, val, xp,
-                         yp, &p)
-            else:
-                u.spmm(bounds[c], bounds[c + 1], nb, ldx, &indptr[0], ind, idx16, val, xp, yp,
-                       &p)
+        _chunk(u, transposed, bounds[c], bounds[c + 1], nb, ldx, k, n, &indptr[0], ind, idx16,
+               val, xp, yp, &p)
     return out
+
+
+cdef void _chunk(const pyedge_f32_spmm_ukernel* u, bint transposed, size_t br0, size_t br1,
+                 size_t nb, size_t ldx, size_t k, size_t n, const int64_t* indptr,
+                 const void* ind, int idx16, const void* val, const float* xp, float* yp,
+                 const pyedge_f32_minmax_params* p) noexcept nogil:
+    if br0 >= br1:
+        return
+    if transposed:
+        u.spmm_t(br0, br1, nb, k, n, indptr, ind, idx16, val, xp, yp, p)
+    else:
+        u.spmm(br0, br1, nb, ldx, indptr, ind, idx16, val, xp, yp, p)
+
+
+def data_address(cnp.ndarray a):
+    """Address of the first element of ``a`` (cheap alignment checks for the driver)."""
+    return <size_t> cnp.PyArray_DATA(a)
