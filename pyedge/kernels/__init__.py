@@ -15,8 +15,10 @@ from pyedge.kernels.conv import (
 from pyedge.kernels.cpu import cpu_features
 from pyedge.kernels.dwconv2d import depthwise_conv2d
 from pyedge.kernels.dwsep import depthwise_separable, depthwise_separable_q
+from pyedge.kernels.elementwise import activation, activation_lut, add_q, apply_lut
 from pyedge.kernels.epilogue import apply_epilogue, gemm_f32
-from pyedge.kernels.qdwconv2d import depthwise_conv2d_q
+from pyedge.kernels.pool import avg_pool2d, global_avg_pool2d, max_pool2d
+from pyedge.kernels.qdwconv2d import PackedDWQ, depthwise_conv2d_q, pack_dw_qc8w
 from pyedge.kernels.qgemm import PackedQC8W, pack_qc8w, qgemm
 from pyedge.kernels.registry import Kernel, available, select
 from pyedge.kernels.sgemm import PackedF32W, pack_f32w, sgemm
@@ -25,4 +27,6 @@ __all__ = ["Kernel", "PackedQC8W", "apply_epilogue", "available", "cpu_features"
            "pack_qc8w", "qgemm", "select"]
 __all__ += ["PackedConvF32", "PackedConvQ", "PackedF32W", "conv2d", "conv2d_q",
             "depthwise_conv2d", "depthwise_conv2d_q", "depthwise_separable",
-            "depthwise_separable_q", "pack_conv_f32w", "pack_conv_qc8w", "pack_f32w", "sgemm"]
+            "depthwise_separable_q", "pack_conv_f32w", "pack_conv_qc8w", "pack_f32w", "sgemm",
+            "activation", "activation_lut", "add_q", "apply_lut", "avg_pool2d",
+            "global_avg_pool2d", "max_pool2d", "PackedDWQ", "pack_dw_qc8w"]
