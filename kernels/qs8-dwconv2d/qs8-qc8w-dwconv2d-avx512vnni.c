@@ -82,9 +82,9 @@ PYEDGE_INLINE void interleave64(const uint8_t* const* src, size_t off, __m512i v
   _mm512_storeu_si512(dst + 192, _mm512_unpackhi_epi16(p1, r1));
 }
 
-/* Build X4 for output row r and kernel-row group g. */
-static void build_x4(const uint8_t* const* rows, size_t r, size_t g,
-                     const pyedge_qs8_dwconv2d_params* p, const uint8_t* zp_row, uint8_t* x4) {
+PYEDGE_INLINE void build_x4_impl(const uint8_t* const* rows, size_t r, size_t g,
+                                 const pyedge_qs8_dwconv2d_params* p, const uint8_t* zp_row,
+                                 uint8_t* x4, const int do_xor) {
   const size_t c = p->c, cp = padded_c(c), wn = window(p);
   const uint8_t* src[4];
   for (size_t b = 0; b < 4; b++) {
@@ -92,7 +92,7 @@ static void build_x4(const uint8_t* const* rows, size_t r, size_t g,
     src[b] = rows[r * p->sh + ky * p->dh];
     if (src[b] == NULL) src[b] = zp_row;
   }
-  const __m512i vx = _mm512_set1_epi8((char)p->xor_in);
+  const __m512i vx = _mm512_set1_epi8(do_xor ? (char)0x80 : 0);
   for (size_t ixp = 0; ixp < wn; ixp++) {
     uint8_t* dst = x4 + ixp * cp * 4;
     const ptrdiff_t ix = (ptrdiff_t)ixp - (ptrdiff_t)p->pad_left;
@@ -109,6 +109,15 @@ static void build_x4(const uint8_t* const* rows, size_t r, size_t g,
                    dst + ch0 * 4);
     }
   }
+}
+
+/* Build X4 for output row r and kernel-row group g (uint8 input: no xor at all). */
+static void build_x4(const uint8_t* const* rows, size_t r, size_t g,
+                     const pyedge_qs8_dwconv2d_params* p, const uint8_t* zp_row, uint8_t* x4) {
+  if (p->xor_in)
+    build_x4_impl(rows, r, g, p, zp_row, x4, 1);
+  else
+    build_x4_impl(rows, r, g, p, zp_row, x4, 0);
 }
 
 /* 4x4 transpose of 128-bit lanes: out[q] lane L = in[L] lane q. */

@@ -1,11 +1,12 @@
 """``pyedge bench conv``: every conv layer of a network, float32 and int8, vs PyTorch CPU.
 
 Each layer of ``shapes/<table>.txt`` (``name kind H W Cin Cout K S``; kind ``conv``, ``dw`` or
-``pw``; padding K // 2) runs through pyedge float32 (:func:`depthwise_conv2d` / :func:`conv2d`),
-pyedge int8 (:func:`depthwise_conv2d_q` / :func:`conv2d_q`, uint8 activations) and, when torch
-is installed, ``torch.nn.functional.conv2d`` on channels_last tensors, all single-threaded (or
-``threads``) in the same run. MobileNetV2's projection layers are linear, every other layer
-has a fused ReLU6.
+``pw``; padding K // 2; weights packed once, as at model load) runs through pyedge float32
+(:func:`depthwise_conv2d` / :func:`conv2d`), pyedge int8 (:func:`depthwise_conv2d_q` /
+:func:`conv2d_q`, uint8 activations) and, when torch is installed,
+``torch.nn.functional.conv2d`` on channels_last tensors, all single-threaded (or ``threads``)
+in the same run. MobileNetV2's projection layers are linear, every other layer has a fused
+ReLU6.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pyedge.kernels import (
     depthwise_separable,
     pack_conv_f32w,
     pack_conv_qc8w,
+    pack_dw_qc8w,
     pack_f32w,
     registry,
 )
@@ -80,7 +82,7 @@ def bench_layer(name: str, kind: str, h: int, w: int, cin: int, cout: int, k: in
     outq = np.empty((1, g.oh, g.ow, cout), np.uint8)
     if kind == "dw":
         wd = rng.standard_normal((k, k, cout)).astype(np.float32)
-        wdq = rng.integers(-127, 128, (k, k, cout), dtype=np.int8)
+        wdq = pack_dw_qc8w(rng.integers(-127, 128, (k, k, cout), dtype=np.int8))
         w_oihw = np.ascontiguousarray(wd.transpose(2, 0, 1)[:, None])  # [C, 1, K, K]
         groups = cin
         f32 = lambda: depthwise_conv2d(x, wd, bias, s, pad, 1, act, out=out,  # noqa: E731
