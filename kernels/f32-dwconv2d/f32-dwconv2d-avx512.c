@@ -9,13 +9,13 @@
  * with constant geometry: each input vector of the window is loaded once and feeds every
  * output that uses it (16 loads for 36 FMAs at 3x3 s1). */
 PYEDGE_INLINE void tile2x2(const float* const* rr, float* PYEDGE_RESTRICT o, size_t c,
-                           size_t ow, size_t ix0, const __m512* wv, __m512 vb, __m512 vmin,
+                           size_t ow, size_t off, const __m512* wv, __m512 vb, __m512 vmin,
                            __m512 vmax, const size_t kh, const size_t kw, const size_t sh,
                            const size_t sw) {
   __m512 acc[2][2] = {{vb, vb}, {vb, vb}};
 #pragma GCC unroll 8
   for (size_t iy = 0; iy < sh + kh; iy++) {
-    const float* row = rr[iy] + ix0 * c;
+    const float* row = rr[iy] + off;  /* first tap column of the tile, this channel block */
 #pragma GCC unroll 8
     for (size_t ix = 0; ix < sw + kw; ix++) {
       const __m512 x = _mm512_loadu_ps(row + ix * c);
@@ -83,7 +83,8 @@ PYEDGE_INLINE void block(const float* const* rows, size_t nout, const float* w,
       }
       size_t ox = lo;
       for (; ox + 2 <= hi; ox += 2)
-        tile2x2(rr, o + ox * c, c, ow, ox * sw - (size_t)pl, wv, vb, vmin, vmax, kh, kw, sh, sw);
+        tile2x2(rr, o + ox * c, c, ow, (ox * sw - (size_t)pl) * c + c0, wv, vb, vmin, vmax, kh,
+                kw, sh, sw);
       for (; ox < hi; ox++) {
         for (size_t d = 0; d < 2; d++) {
           __m512 acc = vb;
@@ -126,27 +127,20 @@ PYEDGE_INLINE void block(const float* const* rows, size_t nout, const float* w,
     }
     for (size_t ox = lo; ox < hi; ox++) {
       const size_t ix0 = ox * sw - (size_t)pl;
-      __m512 acc[5];
-#pragma GCC unroll 5
-      for (size_t ky = 0; ky < 5; ky++) acc[ky] = _mm512_setzero_ps();
-      acc[0] = vb;
+      /* one chain, taps in (ky, kx) order: the same sums as tile2x2 and the border path, so
+       * results do not depend on how rows are grouped into calls (thread count) */
+      __m512 y = vb;
 #pragma GCC unroll 5
       for (size_t ky = 0; ky < kh; ky++) {
         const float* row = rr[ky * dh] + ix0 * c + c0;
-        const size_t a = fixed ? ky : 0;
 #pragma GCC unroll 5
         for (size_t kx = 0; kx < kw; kx++) {
           const float* xp = row + kx * dw * c;
           const __m512 x = full ? _mm512_loadu_ps(xp) : _mm512_maskz_loadu_ps(m, xp);
           const __m512 wt = fixed ? wv[ky * kw + kx]
                                   : _mm512_maskz_loadu_ps(m, w + (ky * kw + kx) * c + c0);
-          acc[a] = _mm512_fmadd_ps(x, wt, acc[a]);
+          y = _mm512_fmadd_ps(x, wt, y);
         }
-      }
-      __m512 y = acc[0];
-      if (fixed) {
-#pragma GCC unroll 5
-        for (size_t ky = 1; ky < kh; ky++) y = _mm512_add_ps(y, acc[ky]);
       }
       y = _mm512_min_ps(_mm512_max_ps(y, vmin), vmax);
       if (full)

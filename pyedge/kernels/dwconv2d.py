@@ -110,7 +110,7 @@ def _native() -> dict[str, list[Kernel]]:
     found: dict[str, list[Kernel]] = {f: [] for f in FAMILIES}
     for u in nat.ukernels():
         found[u["family"]].append(Kernel(u["name"], u["family"], "native", ISAS[u["isa"]],
-                                         run, u))
+                                         run, dict(u, fused=nat.fused)))
     return found
 
 
