@@ -5,24 +5,25 @@
 
 #include "pyedge/f32-dwconv2d.h"
 
-/* A 2x2 tile of output pixels (rows rr, rr + sh; columns ox, ox + 1) of a full channel block
- * with constant geometry: each input vector of the window is loaded once and feeds every
- * output that uses it (16 loads for 36 FMAs at 3x3 s1). */
-PYEDGE_INLINE void tile2x2(const float* const* rr, float* PYEDGE_RESTRICT o, size_t c,
+/* A tile of 2 x tc output pixels (rows rr, rr + sh; columns ox .. ox + tc - 1) of a full
+ * channel block with constant geometry: each input vector of the window is loaded once and
+ * feeds every output that uses it (3x3 s1: 16 loads for 36 FMAs at tc = 2, 24 for 72 at 4).
+ * Every output sums its taps in (ky, kx) order, like the single-pixel paths. */
+PYEDGE_INLINE void tile2xn(const float* const* rr, float* PYEDGE_RESTRICT o, size_t c,
                            size_t ow, size_t off, const __m512* wv, __m512 vb, __m512 vmin,
                            __m512 vmax, const size_t kh, const size_t kw, const size_t sh,
-                           const size_t sw) {
-  __m512 acc[2][2] = {{vb, vb}, {vb, vb}};
+                           const size_t sw, const size_t tc) {
+  __m512 acc[2][4] = {{vb, vb, vb, vb}, {vb, vb, vb, vb}};
 #pragma GCC unroll 8
   for (size_t iy = 0; iy < sh + kh; iy++) {
     const float* row = rr[iy] + off;  /* first tap column of the tile, this channel block */
-#pragma GCC unroll 8
-    for (size_t ix = 0; ix < sw + kw; ix++) {
+#pragma GCC unroll 16
+    for (size_t ix = 0; ix < (tc - 1) * sw + kw; ix++) {
       const __m512 x = _mm512_loadu_ps(row + ix * c);
 #pragma GCC unroll 2
       for (size_t dr = 0; dr < 2; dr++) {
-#pragma GCC unroll 2
-        for (size_t dc = 0; dc < 2; dc++) {
+#pragma GCC unroll 4
+        for (size_t dc = 0; dc < tc; dc++) {
           const ptrdiff_t ky = (ptrdiff_t)iy - (ptrdiff_t)(dr * sh);
           const ptrdiff_t kx = (ptrdiff_t)ix - (ptrdiff_t)(dc * sw);
           if (ky >= 0 && ky < (ptrdiff_t)kh && kx >= 0 && kx < (ptrdiff_t)kw)
@@ -33,9 +34,10 @@ PYEDGE_INLINE void tile2x2(const float* const* rr, float* PYEDGE_RESTRICT o, siz
   }
 #pragma GCC unroll 2
   for (size_t dr = 0; dr < 2; dr++) {
-    _mm512_storeu_ps(o + dr * ow * c, _mm512_min_ps(_mm512_max_ps(acc[dr][0], vmin), vmax));
-    _mm512_storeu_ps(o + dr * ow * c + c,
-                     _mm512_min_ps(_mm512_max_ps(acc[dr][1], vmin), vmax));
+#pragma GCC unroll 4
+    for (size_t dc = 0; dc < tc; dc++)
+      _mm512_storeu_ps(o + dr * ow * c + dc * c,
+                       _mm512_min_ps(_mm512_max_ps(acc[dr][dc], vmin), vmax));
   }
 }
 
@@ -82,9 +84,14 @@ PYEDGE_INLINE void block(const float* const* rows, size_t nout, const float* w,
         }
       }
       size_t ox = lo;
+      if (kh * kw <= 9) {  /* 8 accumulators + the taps fit in the 32 registers */
+        for (; ox + 4 <= hi; ox += 4)
+          tile2xn(rr, o + ox * c, c, ow, (ox * sw - (size_t)pl) * c + c0, wv, vb, vmin, vmax,
+                  kh, kw, sh, sw, 4);
+      }
       for (; ox + 2 <= hi; ox += 2)
-        tile2x2(rr, o + ox * c, c, ow, (ox * sw - (size_t)pl) * c + c0, wv, vb, vmin, vmax, kh,
-                kw, sh, sw);
+        tile2xn(rr, o + ox * c, c, ow, (ox * sw - (size_t)pl) * c + c0, wv, vb, vmin, vmax, kh,
+                kw, sh, sw, 2);
       for (; ox < hi; ox++) {
         for (size_t d = 0; d < 2; d++) {
           __m512 acc = vb;
