@@ -41,11 +41,9 @@ def pick(g: Geometry, kernel: str | Kernel | None) -> Kernel:
 def run_rows(kern: Kernel, x: np.ndarray, w: np.ndarray, bias: np.ndarray, out: np.ndarray,
              g: Geometry, fmin: float, fmax: float, oy0: int, threads: int) -> np.ndarray:
     """Output rows ``oy0 .. oy0 + out.shape[1]`` into ``out[N, R, OW, C]`` (checked inputs)."""
-    row_bytes = x.shape[2] * x.shape[3] * 4
-    zero_row = np.zeros(row_bytes // 4, dtype=np.float32)
-    group = max(1, GROUP_BYTES // (row_bytes * g.sh))
-    kern.run(kern.params, x, w.reshape(-1), bias, out, g.kh, g.kw, g.sh, g.sw, g.dh, g.dw,
-             g.pt, g.pl, np.float32(fmin), np.float32(fmax), oy0, zero_row, group, threads)
+    group = max(1, GROUP_BYTES // (x.shape[2] * x.shape[3] * 4 * g.sh))
+    kern.run(kern.params, x, w, bias, out, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, fmin, fmax, oy0,
+             group, threads)
     return out
 
 

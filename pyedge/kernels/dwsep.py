@@ -78,8 +78,7 @@ def depthwise_separable(x: np.ndarray, w_dw: np.ndarray, b_dw: np.ndarray | None
     if kern.backend == "native" and gemm.backend == "native":  # all tiles in one native call
         rows = _tile_rows(tile_rows, g.oh, g.ow * c * 4, NATIVE_TILE_BYTES)
         _stats(stats, rows, rows * g.ow * c * 4 * min(threads, n * g.oh), n * g.oh * g.ow * c * 4)
-        lo, hi = np.float32(lo), np.float32(hi)
-        plo, phi = (np.float32(v) for v in activation_bounds(pw_activation))
+        plo, phi = activation_bounds(pw_activation)
         kern.params["fused"](kern.params["index"], x, w_dw.reshape(-1), b_dw, g.kh, g.kw, g.sh,
                              g.sw, g.dh, g.dw, g.pt, g.pl, lo, hi, gemm.params["address"],
                              w_pw.packed_for(gemm), b_pw, plo, phi, out, g.oh, g.ow, rows,

@@ -11,7 +11,6 @@ from cython.parallel cimport prange
 from libc.stdint cimport uint32_t
 from libc.stdlib cimport calloc, free, malloc
 
-import numpy as np
 
 cdef extern from "pyedge/f32-dwconv2d-table.h" nogil:
     ctypedef struct pyedge_f32_dwconv2d_params:
@@ -41,15 +40,15 @@ def ukernels():
     return out
 
 
-def dwconv(int index, const float[:, :, :, ::1] x, const float[::1] w, const float[::1] bias,
-           float[:, :, :, ::1] out, int kh, int kw, int sh, int sw, int dh, int dw,
-           int pad_top, int pad_left, float fmin, float fmax, int oy0,
-           const float[::1] zero_row, int group, int num_threads):
+def dwconv(int index, const float[:, :, :, ::1] x, const float[:, :, ::1] w,
+           const float[::1] bias, float[:, :, :, ::1] out, int sh, int sw, int dh, int dw,
+           int pad_top, int pad_left, float fmin, float fmax, int oy0, int group,
+           int num_threads):
     """out[n, r] = output row oy0 + r of the depthwise convolution; validated by the caller."""
     cdef const pyedge_f32_dwconv2d_ukernel* u = &pyedge_f32_dwconv2d_table[index]
     cdef pyedge_f32_dwconv2d_params p
-    p.kh = kh
-    p.kw = kw
+    p.kh = w.shape[0]
+    p.kw = w.shape[1]
     p.sh = sh
     p.sw = sw
     p.dh = dh
@@ -63,23 +62,31 @@ def dwconv(int index, const float[:, :, :, ::1] x, const float[::1] w, const flo
     cdef size_t n = x.shape[0], ih = x.shape[1], nrows = out.shape[1]
     cdef size_t units = n * nrows
     cdef Py_ssize_t nchunks = min(<size_t> num_threads, units), ch
-    cdef size_t span = (group - 1) * sh + (kh - 1) * dh + 1
-    scratch = np.empty(nchunks * span, dtype=np.uintp)  # row pointers, one run per thread
-    cdef size_t[::1] rows = scratch
+    cdef int failed = 0
     for ch in prange(nchunks, nogil=True, num_threads=nchunks, schedule="static"):
-        _chunk(u, &p, ch, nchunks, units, nrows, ih, oy0, pad_top, &x[0, 0, 0, 0], &w[0],
-               &bias[0], &out[0, 0, 0, 0], &zero_row[0], group,
-               <const float**> &rows[ch * span])
+        failed += _chunk(u, &p, ch, nchunks, units, nrows, ih, oy0, pad_top, &x[0, 0, 0, 0],
+                         &w[0, 0, 0], &bias[0], &out[0, 0, 0, 0], group)
+    if failed:
+        raise MemoryError("pyedge: no memory for the depthwise row pointers")
     return out
 
 
-cdef void _chunk(const pyedge_f32_dwconv2d_ukernel* u, const pyedge_f32_dwconv2d_params* p,
-                 size_t ch, size_t nchunks, size_t units, size_t nrows, size_t ih, int oy0,
-                 int pad_top, const float* x, const float* w, const float* bias, float* out,
-                 const float* zero_row, size_t group, const float** rows) noexcept nogil:
+cdef int _chunk(const pyedge_f32_dwconv2d_ukernel* u, const pyedge_f32_dwconv2d_params* p,
+                size_t ch, size_t nchunks, size_t units, size_t nrows, size_t ih, int oy0,
+                int pad_top, const float* x, const float* w, const float* bias, float* out,
+                size_t group) noexcept nogil:
     cdef size_t lo = units * ch // nchunks, hi = units * (ch + 1) // nchunks
     cdef size_t unit = lo, img, r0, r1, j, nin, rowlen = p.iw * p.c
+    cdef size_t span = (group - 1) * p.sh + (p.kh - 1) * p.dh + 1
     cdef Py_ssize_t iy, iy0
+    if lo >= hi:
+        return 0
+    cdef const float** rows = <const float**> malloc(span * sizeof(float*))
+    cdef float* zero_row = <float*> calloc(rowlen, sizeof(float))
+    if rows == NULL or zero_row == NULL:
+        free(rows)
+        free(zero_row)
+        return 1
     while unit < hi:  # one ukernel call per group of rows of one image
         img = unit // nrows
         r0 = unit - img * nrows
@@ -94,6 +101,9 @@ cdef void _chunk(const pyedge_f32_dwconv2d_ukernel* u, const pyedge_f32_dwconv2d
                 rows[j] = x + (img * ih + <size_t> iy) * rowlen
         u.fn(rows, r1 - r0, w, bias, out + unit * p.ow * p.c, p)
         unit += r1 - r0
+    free(rows)
+    free(zero_row)
+    return 0
 
 
 ctypedef void (*gemm_fn)(size_t, size_t, size_t, const float*, size_t, const float*,
