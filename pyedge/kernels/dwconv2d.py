@@ -17,7 +17,7 @@ from pyedge.kernels.registry import Kernel
 SPECIALISED = {(3, 3, 1, 1): "f32_dwconv2d_3x3s1", (3, 3, 2, 2): "f32_dwconv2d_3x3s2",
                (5, 5, 1, 1): "f32_dwconv2d_5x5s1", (5, 5, 2, 2): "f32_dwconv2d_5x5s2"}
 GENERIC = "f32_dwconv2d_generic"
-GROUP_BYTES = 1 << 18  # input rows per native call kept within this many bytes (L2 reuse)
+GROUP_BYTES = 1 << 16  # input rows per native call kept within this many bytes (cache reuse)
 FAMILIES = (*SPECIALISED.values(), GENERIC)
 
 
