@@ -133,7 +133,7 @@ def bench_fused(name: str, h: int, c: int, cout: int, s: int, threads: int,
         conv2d(mid, wcp, bp, out=out, num_threads=threads)
 
     stats: dict = {}
-    depthwise_separable(x, wd, bd, wpp, bp, s, 1, out=out, stats=stats)
+    depthwise_separable(x, wd, bd, wpp, bp, s, 1, out=out, stats=stats, num_threads=threads)
     t_unf, t_fused = interleaved_medians(
         [unfused, lambda: depthwise_separable(x, wd, bd, wpp, bp, s, 1, out=out,
                                               num_threads=threads)], min_time)

@@ -77,7 +77,8 @@ def depthwise_separable(x: np.ndarray, w_dw: np.ndarray, b_dw: np.ndarray | None
     gemm = registry.resolve(SGEMM_FAMILY, None)
     if kern.backend == "native" and gemm.backend == "native":  # all tiles in one native call
         rows = _tile_rows(tile_rows, g.oh, g.ow * c * 4, NATIVE_TILE_BYTES)
-        _stats(stats, rows, rows * g.ow * c * 4 * min(threads, n * g.oh), n * g.oh * g.ow * c * 4)
+        tiles = min(threads, n * -(-g.oh // rows))  # one tile buffer per thread at work
+        _stats(stats, rows, rows * g.ow * c * 4 * tiles, n * g.oh * g.ow * c * 4)
         plo, phi = activation_bounds(pw_activation)
         kern.params["fused"](kern.params["index"], x, w_dw.reshape(-1), b_dw, g.kh, g.kw, g.sh,
                              g.sw, g.dh, g.dw, g.pt, g.pl, lo, hi, gemm.params["address"],
