@@ -41,7 +41,7 @@ def pick(g: Geometry, kernel: str | Kernel | None) -> Kernel:
 def run_rows(kern: Kernel, x: np.ndarray, w: np.ndarray, bias: np.ndarray, out: np.ndarray,
              g: Geometry, fmin: float, fmax: float, oy0: int, threads: int) -> np.ndarray:
     """Output rows ``oy0 .. oy0 + out.shape[1]`` into ``out[N, R, OW, C]`` (checked inputs)."""
-    group = max(1, GROUP_BYTES // (x.shape[2] * x.shape[3] * 4 * g.sh))
+    group = max(2, GROUP_BYTES // (x.shape[2] * x.shape[3] * 4 * g.sh))  # >= 2: row-pair tiles
     kern.run(kern.params, x, w, bias, out, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, fmin, fmax, oy0,
              group, threads)
     return out
