@@ -5,24 +5,25 @@
 
 #include "pyedge/f32-dwconv2d.h"
 
-/* A 2x2 tile of output pixels (rows rr, rr + sh; columns ox, ox + 1) of a full channel block
- * with constant geometry: each input vector of the window is loaded once and feeds every
- * output that uses it (16 loads for 36 FMAs at 3x3 s1). */
-PYEDGE_INLINE void tile2x2(const float* const* rr, float* PYEDGE_RESTRICT o, size_t c,
-                           size_t ow, size_t ix0, const __m512* wv, __m512 vb, __m512 vmin,
+/* A tile of 2 x tc output pixels (rows rr, rr + sh; columns ox .. ox + tc - 1) of a full
+ * channel block with constant geometry: each input vector of the window is loaded once and
+ * feeds every output that uses it (3x3 s1: 16 loads for 36 FMAs at tc = 2, 24 for 72 at 4).
+ * Every output sums its taps in (ky, kx) order, like the single-pixel paths. */
+PYEDGE_INLINE void tile2xn(const float* const* rr, float* PYEDGE_RESTRICT o, size_t c,
+                           size_t ow, size_t off, const __m512* wv, __m512 vb, __m512 vmin,
                            __m512 vmax, const size_t kh, const size_t kw, const size_t sh,
-                           const size_t sw) {
-  __m512 acc[2][2] = {{vb, vb}, {vb, vb}};
+                           const size_t sw, const size_t tc) {
+  __m512 acc[2][4] = {{vb, vb, vb, vb}, {vb, vb, vb, vb}};
 #pragma GCC unroll 8
   for (size_t iy = 0; iy < sh + kh; iy++) {
-    const float* row = rr[iy] + ix0 * c;
-#pragma GCC unroll 8
-    for (size_t ix = 0; ix < sw + kw; ix++) {
+    const float* row = rr[iy] + off;  /* first tap column of the tile, this channel block */
+#pragma GCC unroll 16
+    for (size_t ix = 0; ix < (tc - 1) * sw + kw; ix++) {
       const __m512 x = _mm512_loadu_ps(row + ix * c);
 #pragma GCC unroll 2
       for (size_t dr = 0; dr < 2; dr++) {
-#pragma GCC unroll 2
-        for (size_t dc = 0; dc < 2; dc++) {
+#pragma GCC unroll 4
+        for (size_t dc = 0; dc < tc; dc++) {
           const ptrdiff_t ky = (ptrdiff_t)iy - (ptrdiff_t)(dr * sh);
           const ptrdiff_t kx = (ptrdiff_t)ix - (ptrdiff_t)(dc * sw);
           if (ky >= 0 && ky < (ptrdiff_t)kh && kx >= 0 && kx < (ptrdiff_t)kw)
@@ -33,9 +34,10 @@ PYEDGE_INLINE void tile2x2(const float* const* rr, float* PYEDGE_RESTRICT o, siz
   }
 #pragma GCC unroll 2
   for (size_t dr = 0; dr < 2; dr++) {
-    _mm512_storeu_ps(o + dr * ow * c, _mm512_min_ps(_mm512_max_ps(acc[dr][0], vmin), vmax));
-    _mm512_storeu_ps(o + dr * ow * c + c,
-                     _mm512_min_ps(_mm512_max_ps(acc[dr][1], vmin), vmax));
+#pragma GCC unroll 4
+    for (size_t dc = 0; dc < tc; dc++)
+      _mm512_storeu_ps(o + dr * ow * c + dc * c,
+                       _mm512_min_ps(_mm512_max_ps(acc[dr][dc], vmin), vmax));
   }
 }
 
@@ -82,8 +84,14 @@ PYEDGE_INLINE void block(const float* const* rows, size_t nout, const float* w,
         }
       }
       size_t ox = lo;
+      if (kh * kw <= 9) {  /* 8 accumulators + the taps fit in the 32 registers */
+        for (; ox + 4 <= hi; ox += 4)
+          tile2xn(rr, o + ox * c, c, ow, (ox * sw - (size_t)pl) * c + c0, wv, vb, vmin, vmax,
+                  kh, kw, sh, sw, 4);
+      }
       for (; ox + 2 <= hi; ox += 2)
-        tile2x2(rr, o + ox * c, c, ow, ox * sw - (size_t)pl, wv, vb, vmin, vmax, kh, kw, sh, sw);
+        tile2xn(rr, o + ox * c, c, ow, (ox * sw - (size_t)pl) * c + c0, wv, vb, vmin, vmax, kh,
+                kw, sh, sw, 2);
       for (; ox < hi; ox++) {
         for (size_t d = 0; d < 2; d++) {
           __m512 acc = vb;
@@ -126,27 +134,20 @@ PYEDGE_INLINE void block(const float* const* rows, size_t nout, const float* w,
     }
     for (size_t ox = lo; ox < hi; ox++) {
       const size_t ix0 = ox * sw - (size_t)pl;
-      __m512 acc[5];
-#pragma GCC unroll 5
-      for (size_t ky = 0; ky < 5; ky++) acc[ky] = _mm512_setzero_ps();
-      acc[0] = vb;
+      /* one chain, taps in (ky, kx) order: the same sums as tile2x2 and the border path, so
+       * results do not depend on how rows are grouped into calls (thread count) */
+      __m512 y = vb;
 #pragma GCC unroll 5
       for (size_t ky = 0; ky < kh; ky++) {
         const float* row = rr[ky * dh] + ix0 * c + c0;
-        const size_t a = fixed ? ky : 0;
 #pragma GCC unroll 5
         for (size_t kx = 0; kx < kw; kx++) {
           const float* xp = row + kx * dw * c;
           const __m512 x = full ? _mm512_loadu_ps(xp) : _mm512_maskz_loadu_ps(m, xp);
           const __m512 wt = fixed ? wv[ky * kw + kx]
                                   : _mm512_maskz_loadu_ps(m, w + (ky * kw + kx) * c + c0);
-          acc[a] = _mm512_fmadd_ps(x, wt, acc[a]);
+          y = _mm512_fmadd_ps(x, wt, y);
         }
-      }
-      __m512 y = acc[0];
-      if (fixed) {
-#pragma GCC unroll 5
-        for (size_t ky = 1; ky < kh; ky++) y = _mm512_add_ps(y, acc[ky]);
       }
       y = _mm512_min_ps(_mm512_max_ps(y, vmin), vmax);
       if (full)

@@ -1,11 +1,12 @@
 """``pyedge bench conv``: every conv layer of a network, float32 and int8, vs PyTorch CPU.
 
 Each layer of ``shapes/<table>.txt`` (``name kind H W Cin Cout K S``; kind ``conv``, ``dw`` or
-``pw``; padding K // 2) runs through pyedge float32 (:func:`depthwise_conv2d` / :func:`conv2d`),
-pyedge int8 (:func:`depthwise_conv2d_q` / :func:`conv2d_q`, uint8 activations) and, when torch
-is installed, ``torch.nn.functional.conv2d`` on channels_last tensors, all single-threaded (or
-``threads``) in the same run. MobileNetV2's projection layers are linear, every other layer
-has a fused ReLU6.
+``pw``; padding K // 2; weights packed once, as at model load) runs through pyedge float32
+(:func:`depthwise_conv2d` / :func:`conv2d`), pyedge int8 (:func:`depthwise_conv2d_q` /
+:func:`conv2d_q`, uint8 activations) and, when torch is installed,
+``torch.nn.functional.conv2d`` on channels_last tensors, all single-threaded (or ``threads``)
+in the same run, called round-robin so that all see the same machine load. MobileNetV2's
+projection layers are linear, every other layer has a fused ReLU6.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 
 from pyedge import config
 from pyedge.benchmarks.shapes import load_shapes
-from pyedge.benchmarks.timing import blas_kernel, median_time, pinned_threads
+from pyedge.benchmarks.timing import blas_kernel, interleaved_medians, pinned_threads
 from pyedge.kernels import (
     conv2d,
     conv2d_q,
@@ -23,6 +24,7 @@ from pyedge.kernels import (
     depthwise_separable,
     pack_conv_f32w,
     pack_conv_qc8w,
+    pack_dw_qc8w,
     pack_f32w,
     registry,
 )
@@ -80,7 +82,7 @@ def bench_layer(name: str, kind: str, h: int, w: int, cin: int, cout: int, k: in
     outq = np.empty((1, g.oh, g.ow, cout), np.uint8)
     if kind == "dw":
         wd = rng.standard_normal((k, k, cout)).astype(np.float32)
-        wdq = rng.integers(-127, 128, (k, k, cout), dtype=np.int8)
+        wdq = pack_dw_qc8w(rng.integers(-127, 128, (k, k, cout), dtype=np.int8))
         w_oihw = np.ascontiguousarray(wd.transpose(2, 0, 1)[:, None])  # [C, 1, K, K]
         groups = cin
         f32 = lambda: depthwise_conv2d(x, wd, bias, s, pad, 1, act, out=out,  # noqa: E731
@@ -100,12 +102,11 @@ def bench_layer(name: str, kind: str, h: int, w: int, cin: int, cout: int, k: in
                               out=outq, num_threads=threads)
         kernels = (registry.select(SGEMM_FAMILY).name,
                    registry.select(QGEMM_FAMILY, g.oh * g.ow).name)
-    t_f32 = median_time(f32, min_time)
-    t_i8 = median_time(i8, min_time)
-    t_torch = None
+    fns = [f32, i8]
     if torch is not None:
-        t_torch = median_time(torch_conv(torch, x, w_oihw, bias, s, pad, groups, relu6),
-                              min_time)
+        fns.append(torch_conv(torch, x, w_oihw, bias, s, pad, groups, relu6))
+    t_f32, t_i8, *t_peer = interleaved_medians(fns, min_time)
+    t_torch = t_peer[0] if t_peer else None
     return {"layer": name, "kind": kind, "H": h, "W": w, "Cin": cin, "Cout": cout, "K": k,
             "S": s, "macs": g.oh * g.ow * cout * k * k * (1 if kind == "dw" else cin),
             "f32_us": t_f32 * 1e6, "int8_us": t_i8 * 1e6,
@@ -132,10 +133,10 @@ def bench_fused(name: str, h: int, c: int, cout: int, s: int, threads: int,
         conv2d(mid, wcp, bp, out=out, num_threads=threads)
 
     stats: dict = {}
-    depthwise_separable(x, wd, bd, wpp, bp, s, 1, out=out, stats=stats)
-    t_unf = median_time(unfused, min_time)
-    t_fused = median_time(lambda: depthwise_separable(x, wd, bd, wpp, bp, s, 1, out=out,
-                                                      num_threads=threads), min_time)
+    depthwise_separable(x, wd, bd, wpp, bp, s, 1, out=out, stats=stats, num_threads=threads)
+    t_unf, t_fused = interleaved_medians(
+        [unfused, lambda: depthwise_separable(x, wd, bd, wpp, bp, s, 1, out=out,
+                                              num_threads=threads)], min_time)
     return {"pair": name, "unfused_us": t_unf * 1e6, "fused_us": t_fused * 1e6,
             "speedup": t_unf / t_fused, **stats}
 

@@ -44,3 +44,25 @@ def blas_kernel() -> str:
         if pool.get("user_api") == "blas":
             return f"{pool.get('internal_api')} {pool.get('version')} ({pool.get('architecture')})"
     return "unknown"
+
+
+def interleaved_medians(fns: list[Callable[[], object]], min_time: float = 0.2,
+                        min_runs: int = 5, max_runs: int = 1000) -> list[float]:
+    """Median seconds per call of each of ``fns``, called round-robin (one warm-up each).
+
+    Interleaving keeps the comparison fair on a shared machine whose load drifts: every
+    implementation is timed under the same conditions.
+    """
+    for fn in fns:
+        fn()
+    times: list[list[float]] = [[] for _ in fns]
+    start = time.perf_counter()
+    runs = 0
+    while runs < max_runs and (runs < min_runs
+                               or time.perf_counter() - start < min_time * len(fns)):
+        for fn, ts in zip(fns, times, strict=True):
+            t0 = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - t0)
+        runs += 1
+    return [statistics.median(ts) for ts in times]

@@ -5,7 +5,7 @@ when the weights were packed with :func:`pack_conv_f32w` (1x1 straight to GEMM, 
 via im2col); int8
 goes through :func:`pyedge.kernels.qgemm` with padding filled with the input zero point so
 the zero-point compensation stays exact. Depthwise layers (groups == C_in) are routed to the
-depthwise kernels.
+depthwise kernels (float and int8).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pyedge.kernels.checks import check_array, check_int, resolve_out
 from pyedge.kernels.convgeom import activation_bounds, geometry
 from pyedge.kernels.dwconv2d import depthwise_conv2d
 from pyedge.kernels.im2col import im2col
+from pyedge.kernels.qdwconv2d import depthwise_conv2d_q, pack_dw_qc8w
 from pyedge.kernels.qgemm import PackedQC8W, pack_qc8w, qgemm
 from pyedge.kernels.sgemm import PackedF32W, pack_f32w, sgemm
 
@@ -137,7 +138,8 @@ def conv2d(x: np.ndarray, w: np.ndarray | PackedConvF32, bias: np.ndarray | None
 
 
 class PackedConvQ:
-    """Int8 convolution weights ``w[C_out, KH, KW, C_in / groups]`` packed once per group."""
+    """Int8 convolution weights ``w[C_out, KH, KW, C_in / groups]`` packed once per group
+    (depthwise weights, one input channel per group, are packed for the depthwise kernels)."""
 
     def __init__(self, w: np.ndarray, groups: int = 1):
         w = check_array("w", w, (np.int8,), ndim=4)
@@ -147,6 +149,10 @@ class PackedConvQ:
             raise ValueError(f"groups={groups} must divide C_out={cout}")
         self.cout = cout
         cg = cout // self.groups
+        self.depthwise = self.groups > 1 and self.cin_g == 1
+        if self.depthwise:  # w[C*m, KH, KW, 1] -> [KH, KW, C*m]
+            self.dw = pack_dw_qc8w(np.ascontiguousarray(w[..., 0].transpose(1, 2, 0)))
+            return
         self.packed: list[PackedQC8W] = [
             pack_qc8w(np.ascontiguousarray(w[i * cg:(i + 1) * cg].reshape(cg, -1)))
             for i in range(self.groups)]
@@ -182,6 +188,10 @@ def conv2d_q(x: np.ndarray, x_zero_point: int, w_packed: PackedConvQ,
     wp = w_packed
     if cin != wp.cin_g * wp.groups:
         raise ValueError(f"x has C={cin} but the weights expect {wp.cin_g * wp.groups}")
+    if wp.depthwise:
+        return depthwise_conv2d_q(x, x_zero_point, wp.dw, bias_int32, multiplier,
+                                  out_zero_point, out_dtype, clamp, stride, pads, dilation,
+                                  out=out, num_threads=num_threads)
     info = np.iinfo(x.dtype)
     zp = check_int("x_zero_point", x_zero_point, int(info.min), int(info.max))
     g = geometry(ih, iw, wp.kh, wp.kw, stride, pads, dilation)

@@ -17,7 +17,7 @@ from pyedge.kernels.registry import Kernel
 SPECIALISED = {(3, 3, 1, 1): "f32_dwconv2d_3x3s1", (3, 3, 2, 2): "f32_dwconv2d_3x3s2",
                (5, 5, 1, 1): "f32_dwconv2d_5x5s1", (5, 5, 2, 2): "f32_dwconv2d_5x5s2"}
 GENERIC = "f32_dwconv2d_generic"
-GROUP_BYTES = 1 << 18  # input rows per native call kept within this many bytes (L2 reuse)
+GROUP_BYTES = 1 << 16  # input rows per native call kept within this many bytes (cache reuse)
 FAMILIES = (*SPECIALISED.values(), GENERIC)
 
 
@@ -41,11 +41,9 @@ def pick(g: Geometry, kernel: str | Kernel | None) -> Kernel:
 def run_rows(kern: Kernel, x: np.ndarray, w: np.ndarray, bias: np.ndarray, out: np.ndarray,
              g: Geometry, fmin: float, fmax: float, oy0: int, threads: int) -> np.ndarray:
     """Output rows ``oy0 .. oy0 + out.shape[1]`` into ``out[N, R, OW, C]`` (checked inputs)."""
-    row_bytes = x.shape[2] * x.shape[3] * 4
-    zero_row = np.zeros(row_bytes // 4, dtype=np.float32)
-    group = max(1, GROUP_BYTES // (row_bytes * g.sh))
-    kern.run(kern.params, x, w.reshape(-1), bias, out, g.kh, g.kw, g.sh, g.sw, g.dh, g.dw,
-             g.pt, g.pl, np.float32(fmin), np.float32(fmax), oy0, zero_row, group, threads)
+    group = max(2, GROUP_BYTES // (x.shape[2] * x.shape[3] * 4 * g.sh))  # >= 2: row-pair tiles
+    kern.run(kern.params, x, w, bias, out, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, fmin, fmax, oy0,
+             group, threads)
     return out
 
 
@@ -110,7 +108,7 @@ def _native() -> dict[str, list[Kernel]]:
     found: dict[str, list[Kernel]] = {f: [] for f in FAMILIES}
     for u in nat.ukernels():
         found[u["family"]].append(Kernel(u["name"], u["family"], "native", ISAS[u["isa"]],
-                                         run, u))
+                                         run, dict(u, fused=nat.fused)))
     return found
 
 

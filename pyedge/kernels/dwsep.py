@@ -13,14 +13,16 @@ from pyedge.kernels import dwconv2d, qdwconv2d, registry
 from pyedge.kernels.checks import check_array, resolve_out
 from pyedge.kernels.convgeom import activation_bounds
 from pyedge.kernels.qgemm import PackedQC8W, qgemm
+from pyedge.kernels.sgemm import FAMILY as SGEMM_FAMILY
 from pyedge.kernels.sgemm import PackedF32W, pack_f32w, sgemm
 
 TILE_BYTES = 1 << 18  # depthwise rows per tile kept within this many bytes (L2-resident)
+NATIVE_TILE_BYTES = 1 << 16  # native driver: a tile that stays in L1/L2 for the GEMM
 
 
-def _tile_rows(tile_rows, oh: int, row_bytes: int) -> int:
+def _tile_rows(tile_rows, oh: int, row_bytes: int, budget: int = TILE_BYTES) -> int:
     if tile_rows is None:
-        return max(1, min(oh, TILE_BYTES // row_bytes))
+        return max(1, min(oh, budget // row_bytes))
     if isinstance(tile_rows, bool) or not isinstance(tile_rows, int) or tile_rows < 1:
         raise ValueError(f"tile_rows must be a positive int, got {tile_rows!r}")
     return min(tile_rows, oh)
@@ -50,8 +52,8 @@ def depthwise_separable(x: np.ndarray, w_dw: np.ndarray, b_dw: np.ndarray | None
     out : preallocated float32 (N, OH, OW, C_out), optional
     num_threads : int, optional (depthwise part; BLAS uses its own pool)
     tile_rows : depthwise output rows per tile (default: a tile of about 256 KiB)
-    stats : dict, optional; receives ``tile_rows``, ``intermediate_bytes`` (the tile) and
-        ``unfused_intermediate_bytes`` (the whole depthwise output)
+    stats : dict, optional; receives ``tile_rows``, ``intermediate_bytes`` (the tiles: one
+        per thread) and ``unfused_intermediate_bytes`` (the whole depthwise output)
 
     Returns
     -------
@@ -69,10 +71,21 @@ def depthwise_separable(x: np.ndarray, w_dw: np.ndarray, b_dw: np.ndarray | None
     if b_pw is not None:
         b_pw = check_array("b_pw", b_pw, (np.float32,), shape=(cout,))
     activation_bounds(pw_activation)
-    rows = _tile_rows(tile_rows, g.oh, g.ow * c * 4)
     out = resolve_out(out, (n, g.oh, g.ow, cout), np.float32)
     threads = registry.config.resolve_threads(num_threads)
     kern = dwconv2d.pick(g, None)
+    gemm = registry.resolve(SGEMM_FAMILY, None)
+    if kern.backend == "native" and gemm.backend == "native":  # all tiles in one native call
+        rows = _tile_rows(tile_rows, g.oh, g.ow * c * 4, NATIVE_TILE_BYTES)
+        tiles = min(threads, n * -(-g.oh // rows))  # one tile buffer per thread at work
+        _stats(stats, rows, rows * g.ow * c * 4 * tiles, n * g.oh * g.ow * c * 4)
+        plo, phi = activation_bounds(pw_activation)
+        kern.params["fused"](kern.params["index"], x, w_dw.reshape(-1), b_dw, g.kh, g.kw, g.sh,
+                             g.sw, g.dh, g.dw, g.pt, g.pl, lo, hi, gemm.params["address"],
+                             w_pw.packed_for(gemm), b_pw, plo, phi, out, g.oh, g.ow, rows,
+                             threads)
+        return out
+    rows = _tile_rows(tile_rows, g.oh, g.ow * c * 4)
     buf = np.empty((1, rows, g.ow, c), np.float32)
     _stats(stats, rows, buf.nbytes, n * g.oh * g.ow * c * 4)
     for img in range(n):

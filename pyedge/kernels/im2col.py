@@ -18,11 +18,8 @@ def im2col(x: np.ndarray, g: Geometry, pad_value=0) -> np.ndarray:
         return (xs if xs.flags.c_contiguous else np.ascontiguousarray(xs)).reshape(-1, c)
     xp = np.full((n, ih + g.pt + g.pb, iw + g.pl + g.pr, c), pad_value, dtype=x.dtype)
     xp[:, g.pt:g.pt + ih, g.pl:g.pl + iw] = x
-    cols = np.empty((n, g.oh, g.ow, g.kh, g.kw, c), dtype=x.dtype)
-    for ky in range(g.kh):
-        y0 = ky * g.dh
-        for kx in range(g.kw):
-            x0 = kx * g.dw
-            cols[:, :, :, ky, kx] = xp[:, y0:y0 + (g.oh - 1) * g.sh + 1:g.sh,
-                                       x0:x0 + (g.ow - 1) * g.sw + 1:g.sw]
-    return cols.reshape(n * g.oh * g.ow, g.kh * g.kw * c)  # [M, K]
+    s0, s1, s2, s3 = xp.strides
+    win = np.lib.stride_tricks.as_strided(  # read-only view [N, OH, OW, KH, KW, C]
+        xp, (n, g.oh, g.ow, g.kh, g.kw, c),
+        (s0, g.sh * s1, g.sw * s2, g.dh * s1, g.dw * s2, s3), writeable=False)
+    return np.ascontiguousarray(win).reshape(n * g.oh * g.ow, g.kh * g.kw * c)  # [M, K]

@@ -22,6 +22,13 @@ QRANGE = {np.dtype(np.uint8): (0, 255), np.dtype(np.int8): (-128, 127)}
 GROUP_BYTES = 1 << 16  # input rows per native call kept within this many bytes
 
 
+def _int(name: str, value, lo: int, hi: int) -> int:
+    """``check_int`` with a fast path for plain ints (called on every depthwise call)."""
+    if type(value) is int and lo <= value <= hi:
+        return value
+    return check_int(name, value, lo, hi)
+
+
 class PackedDWQ:
     """Depthwise int8 weights ``w[KH, KW, C]`` (in [-127, 127]) prepared once.
 
@@ -123,15 +130,15 @@ def prepare(x, x_zero_point, w, bias_int32, multiplier, out_zero_point=0, out_dt
         raise ValueError(f"w has {cm} channels; depthwise needs a multiple of x's C={c}")
     g = geometry(ih, iw, kh, kw, stride, pads, dilation)
     lo_x, hi_x = QRANGE[x.dtype]
-    zp = check_int("x_zero_point", x_zero_point, lo_x, hi_x)
+    zp = _int("x_zero_point", x_zero_point, lo_x, hi_x)
     odt = np.dtype(out_dtype)
     if odt not in OUT_KINDS:
         raise TypeError(f"out_dtype must be uint8 or int8, got {odt}")
     qmin, qmax = QRANGE[odt]
-    ozp = check_int("out_zero_point", out_zero_point, qmin, qmax)
+    ozp = _int("out_zero_point", out_zero_point, qmin, qmax)
     if clamp is not None:
-        lo = check_int("clamp[0]", clamp[0], qmin, qmax)
-        hi = check_int("clamp[1]", clamp[1], qmin, qmax)
+        lo = _int("clamp[0]", clamp[0], qmin, qmax)
+        hi = _int("clamp[1]", clamp[1], qmin, qmax)
         if lo > hi:
             raise ValueError(f"clamp=({lo}, {hi}) is empty")
         qmin, qmax = lo, hi
@@ -164,8 +171,10 @@ def _native() -> list[Kernel]:
     from pyedge.kernels._cython import qdwconv2d as nat
     from pyedge.kernels.cpu import ISAS
 
-    def run(params, *args):
-        nat.dwconv(params["index"], *args)
+    def run(params, x, xor_in, zp, w, kh, kw, wsum, bias, mult, kind, ozp, qmin, qmax, out,
+            *geometry):
+        nat.dwconv(params["index"], x, xor_in, zp, w, kh, kw, wsum, bias, mult, kind, ozp, qmin,
+                   qmax, out.view(np.uint8), *geometry)
 
     return [Kernel(u["name"], FAMILY, "native", ISAS[u["isa"]], run,
                    dict(u, pack=lambda w, i=u["index"]: nat.pack(i, w)))

@@ -87,7 +87,8 @@ def _native() -> list[Kernel]:
         nat.gemm(params["index"], *args)
 
     return [Kernel(u["name"], FAMILY, "native", ISAS[u["isa"]], run,
-                   dict(u, pack=lambda w, nr=u["nr"]: nat.pack(nr, w)))
+                   dict(u, pack=lambda w, nr=u["nr"]: nat.pack(nr, w),
+                        address=nat.ukernel_address(u["index"])))
             for u in nat.ukernels()]
 
 

@@ -27,7 +27,7 @@ def test_float_matches_unfused(n, h, w, c, cout, s, tile_rows, rng):
     bp = rng.standard_normal(cout).astype(np.float32)
     stats = {}
     got = depthwise_separable(x, wd, bd, wp, bp, s, 1, 1, "relu6", "relu", tile_rows=tile_rows,
-                              stats=stats)
+                              stats=stats, num_threads=1)
     mid = ref_dw(x, wd, bd, (s, s), (1,) * 4, (1, 1), 0, 6)
     want = ref_conv(mid, wp[:, None, None, :], bp, fmin=0)
     np.testing.assert_allclose(got, want, **F32_CONV)
@@ -43,8 +43,10 @@ def test_tile_is_at_most_a_quarter_on_112x112_layers(rng):
     wd = rng.standard_normal((3, 3, 32)).astype(np.float32)
     wp = rng.standard_normal((16, 32)).astype(np.float32)
     stats = {}
-    got = depthwise_separable(x, wd, None, wp, None, 1, 1, stats=stats)
+    got = depthwise_separable(x, wd, None, wp, None, 1, 1, stats=stats, num_threads=1)
     assert stats["intermediate_bytes"] * 4 <= stats["unfused_intermediate_bytes"]
+    threaded = depthwise_separable(x, wd, None, wp, None, 1, 1, num_threads=3)
+    np.testing.assert_array_equal(threaded, got)
     mid = depthwise_conv2d(x, wd, None, 1, 1, 1, "relu6")
     np.testing.assert_allclose(got.reshape(-1, 16), mid.reshape(-1, 32) @ wp.T, rtol=1e-4,
                                atol=1e-4)

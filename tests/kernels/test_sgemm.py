@@ -11,8 +11,8 @@ from tests.conftest import assert_best_native_ran, kernel_ids
 from tests.tolerances import F32_CONV
 
 KERNELS = kernel_ids("f32_gemm_minmax")
-# around the tiles in use (mr 4/6/16, nr 4/16)
-SHAPES = [(1, 1, 1), (1, 17, 3), (5, 4, 7), (6, 16, 16), (7, 15, 33), (16, 33, 64),
+# around the tiles in use (mr 4/6/8/16, nr 4/16/32)
+SHAPES = [(1, 1, 1), (1, 17, 3), (5, 4, 7), (6, 16, 16), (7, 15, 33), (16, 33, 64), (9, 32, 5),
           (17, 31, 5), (33, 65, 96), (100, 24, 144)]
 
 

@@ -5,8 +5,8 @@
 
 static const pyedge_f32_gemm_ukernel pyedge_f32_gemm_table[] = {
 #if defined(PYEDGE_HAVE_AVX512)
-  {"f32_gemm_minmax_16x16__avx512", PYEDGE_ISA_AVX512, 16, 16,
-   pyedge_f32_gemm_minmax_16x16__avx512},
+  {"f32_gemm_minmax_8x32__avx512", PYEDGE_ISA_AVX512, 8, 32,
+   pyedge_f32_gemm_minmax_8x32__avx512},
 #endif
 #if defined(PYEDGE_HAVE_AVX2)
   {"f32_gemm_minmax_6x16__avx2", PYEDGE_ISA_AVX2, 6, 16, pyedge_f32_gemm_minmax_6x16__avx2},

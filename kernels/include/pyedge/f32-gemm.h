@@ -15,7 +15,7 @@ typedef void (*pyedge_f32_gemm_fn)(size_t m, size_t n, size_t k, const float* a,
                                    float* out, size_t out_stride, float min, float max);
 
 typedef struct {
-  const char* name;  /* e.g. f32_gemm_minmax_16x16__avx512 */
+  const char* name;  /* e.g. f32_gemm_minmax_8x32__avx512 */
   int isa;           /* enum pyedge_isa */
   uint32_t mr, nr;
   pyedge_f32_gemm_fn fn;
@@ -27,6 +27,6 @@ void pyedge_f32_gemm_minmax_4x4__scalar(size_t, size_t, size_t, const float*, si
 void pyedge_f32_gemm_minmax_6x16__avx2(size_t, size_t, size_t, const float*, size_t,
                                        const float*, const float*, float*, size_t, float,
                                        float);
-void pyedge_f32_gemm_minmax_16x16__avx512(size_t, size_t, size_t, const float*, size_t,
-                                          const float*, const float*, float*, size_t, float,
-                                          float);
+void pyedge_f32_gemm_minmax_8x32__avx512(size_t, size_t, size_t, const float*, size_t,
+                                         const float*, const float*, float*, size_t, float,
+                                         float);

@@ -56,10 +56,10 @@ def ukernels():
 
 
 def pack(int index, w):
-    """Weights w[KH, KW, C] (int8) in ukernel ``index``'s layout (64-byte aligned), or w."""
+    """Weights w[KH, KW, C] (int8) in ukernel ``index``'s layout (64-byte aligned, 1-D)."""
     cdef const pyedge_qs8_dwconv2d_ukernel* u = &pyedge_qs8_dwconv2d_table[index]
     if u.pack == NULL:
-        return w
+        return w.reshape(-1)
     cdef const int8_t[:, :, ::1] wv = w
     buf = aligned_empty(u.packed_size(wv.shape[0], wv.shape[1], wv.shape[2]), np.int8)
     cdef int8_t[::1] view = buf
@@ -68,12 +68,13 @@ def pack(int index, w):
     return buf
 
 
-def dwconv(int index, const uint8_t[:, :, :, ::1] x, int xor_in, int zp, w_packed, int kh,
-           int kw, const int32_t[::1] wsum, const int32_t[::1] bias,
-           const float[::1] multiplier, int out_kind, int out_zero_point, int qmin, int qmax,
-           out, int sh, int sw, int dh, int dw, int pad_top, int pad_left, int oy0, int group,
+def dwconv(int index, const uint8_t[:, :, :, ::1] x, int xor_in, int zp,
+           const int8_t[::1] w_packed, int kh, int kw, const int32_t[::1] wsum,
+           const int32_t[::1] bias, const float[::1] multiplier, int out_kind,
+           int out_zero_point, int qmin, int qmax, uint8_t[:, :, :, ::1] out, int sh, int sw, int dh, int dw, int pad_top, int pad_left, int oy0, int group,
            int num_threads):
-    """out[n, r] = output row oy0 + r of the 8-bit depthwise convolution (checked inputs)."""
+    """out[n, r] = output row oy0 + r of the 8-bit depthwise convolution (checked inputs;
+    ``out`` is the uint8 view of a uint8 or int8 output)."""
     cdef const pyedge_qs8_dwconv2d_ukernel* u = &pyedge_qs8_dwconv2d_table[index]
     cdef pyedge_qs8_dwconv2d_params p
     p.kh = kh
@@ -98,13 +99,13 @@ def dwconv(int index, const uint8_t[:, :, :, ::1] x, int xor_in, int zp, w_packe
     p.q.qmax = qmax
     p.q.fmin = 0
     p.q.fmax = 0
-    cdef const int8_t* wp = <const int8_t*> <size_t> w_packed.ctypes.data
+    cdef const int8_t* wp = &w_packed[0]
     cdef size_t n = x.shape[0], ih = x.shape[1], nrows = out.shape[1]
     cdef size_t units = n * nrows
     cdef Py_ssize_t nchunks = min(<size_t> num_threads, units), ch
     cdef size_t span = (group - 1) * sh + (p.kh - 1) * dh + 1
     cdef size_t sbytes = (u.scratch_bytes(&p) + 63) // 64 * 64
-    cdef char* outp = <char*> <size_t> out.ctypes.data
+    cdef char* outp = <char*> &out[0, 0, 0, 0]
     cdef int failed = 0
     for ch in prange(nchunks, nogil=True, num_threads=nchunks, schedule="static"):
         failed += _chunk(u, &p, ch, nchunks, units, nrows, ih, oy0, pad_top, &x[0, 0, 0, 0],

@@ -78,3 +78,8 @@ cdef void _chunk(const pyedge_f32_gemm_ukernel* u, size_t c, size_t nchunks, bin
         n1 = min(hi * u.nr, n)
         u.fn(m, n1 - n0, k, a, k, packed + n0 * k, bias + n0 if bias != NULL else NULL,
              out + n0, ostride, fmin, fmax)
+
+
+def ukernel_address(int index):
+    """Address of ukernel ``index``'s C function, for native drivers that fuse it (dwsep)."""
+    return <size_t> pyedge_f32_gemm_table[index].fn

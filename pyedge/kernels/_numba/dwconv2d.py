@@ -28,9 +28,9 @@ def _rows(x, w, bias, out, kh, kw, sh, sw, dh, dw, pt, pl, fmin, fmax, oy0):  # 
                 out[img, r, ox, ch] = min(max(acc[ch], fmin), fmax)
 
 
-def dwconv(params, x, w, bias, out, kh, kw, sh, sw, dh, dw, pt, pl, fmin, fmax, oy0, zero_row,
-           group, threads):
-    """Same contract as the native driver (``w`` flattened [KH*KW*C]; zero_row, group unused)."""
+def dwconv(params, x, w, bias, out, sh, sw, dh, dw, pt, pl, fmin, fmax, oy0, group, threads):
+    """Same contract as the native driver (``w`` is [KH, KW, C]; group unused)."""
     numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+    kh, kw = w.shape[0], w.shape[1]
     _rows(x, w.reshape(kh * kw, x.shape[3]), bias, out, kh, kw, sh, sw, dh, dw, pt, pl,
           np.float32(fmin), np.float32(fmax), oy0)

@@ -3,12 +3,11 @@
 import numpy as np
 
 
-def dwconv(params, x, w, bias, out, kh, kw, sh, sw, dh, dw, pt, pl, fmin, fmax, oy0, zero_row,
-           group, threads):
-    """Same contract as the native driver (``w`` flattened [KH*KW*C]; zero_row, group unused)."""
+def dwconv(params, x, w, bias, out, sh, sw, dh, dw, pt, pl, fmin, fmax, oy0, group, threads):
+    """Same contract as the native driver (``w`` is [KH, KW, C]; group unused)."""
     n, ih, iw, c = x.shape
     nrows, ow = out.shape[1], out.shape[2]
-    w = w.reshape(kh, kw, c)
+    kh, kw = w.shape[0], w.shape[1]
     need_h = (oy0 + nrows - 1) * sh + (kh - 1) * dh + 1
     need_w = (ow - 1) * sw + (kw - 1) * dw + 1
     xp = np.zeros((n, max(need_h, pt + ih), max(need_w, pl + iw), c), dtype=np.float32)
