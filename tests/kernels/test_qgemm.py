@@ -11,11 +11,12 @@ from tests.conftest import assert_best_native_ran, kernel_ids
 
 KERNELS = kernel_ids("qs8_qc8w_gemm")
 # Around every tile size in use (mr up to 32, nr up to 64, kc up to 64, AMX min_m = 2 and
-# 16-row tiles; 100 x 2100 spans two AMX row chunks) and some large ones.
+# 16-row tiles; 100 x 2100 spans two AMX row chunks; N >= 128, K >= 128 takes the aligned
+# activation copy) and some large ones.
 SHAPES = [(1, 1, 1), (1, 17, 3), (2, 5, 4), (3, 16, 63), (4, 15, 64), (5, 33, 65),
           (7, 31, 127), (8, 32, 128), (15, 64, 129), (16, 65, 5), (17, 1, 300), (31, 47, 256),
           (32, 128, 71), (33, 63, 1024), (64, 16, 192), (65, 129, 96), (130, 96, 257),
-          (1, 80, 191), (2, 64, 64), (48, 48, 320), (100, 20, 2100)]
+          (1, 80, 191), (2, 64, 64), (48, 48, 320), (100, 20, 2100), (20, 130, 200)]
 
 
 def _case(rng, m, n, k, adtype=np.uint8):

@@ -109,9 +109,10 @@ def gemm(int index, const uint8_t[:, ::1] a, int a_zero_point, const int8_t[::1]
     cdef const uint8_t* ap = &a[0, 0]
     cdef size_t a_stride = k, i
     cdef uint8_t* a_copy = NULL
-    if u.isa == PYEDGE_ISA_AMX and n >= 128 and ((<size_t> ap) % 64 != 0 or k % 64 != 0):
+    if u.isa == PYEDGE_ISA_AMX and n >= 128 and k >= 128 and ((<size_t> ap) % 64 or k % 64):
         # AMX tile rows are 64-byte loads: rows split over two cache lines cost up to 1.5x
         # (measured), so rows read once per 32 channels are first copied to aligned rows.
+        # Rows shorter than 128 bytes share cache lines anyway; padding them was slower.
         a_stride = (k + 63) // 64 * 64
         a_copy = <uint8_t*> aligned_alloc(64, m * a_stride)
         if a_copy == NULL:
