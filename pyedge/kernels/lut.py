@@ -10,19 +10,12 @@ from __future__ import annotations
 import numpy as np
 
 from pyedge.kernels import registry
-from pyedge.kernels.aligned import aligned_empty
 from pyedge.kernels.checks import check_array, resolve_out
+from pyedge.kernels.packed_buffer import packed_buffer
 from pyedge.kernels.registry import Kernel
 from pyedge.tensors import Codebook
 
 FAMILIES = {2: "f32_lut2_gemm", 3: "f32_lut3_gemm", 4: "f32_lut4_gemm"}
-
-
-def _aligned(a: np.ndarray) -> np.ndarray:
-    buf = aligned_empty(a.size, a.dtype)
-    buf[...] = a.ravel()
-    buf.flags.writeable = False
-    return buf
 
 
 def _pack_lanes(w: Codebook, lanes: int) -> np.ndarray:
@@ -36,7 +29,7 @@ def _pack_lanes(w: Codebook, lanes: int) -> np.ndarray:
     idx = idx.reshape(n, kpad // kb, per, lanes)  # [N, blocks, t, lane]
     shifts = (w.bits * np.arange(per, dtype=np.uint32))[None, None, :, None]
     words = (idx << shifts).sum(axis=2, dtype=np.uint32)  # [N, blocks, lanes]
-    return _aligned(words.astype("<u4").view(np.uint8))
+    return packed_buffer(words.astype("<u4").view(np.uint8))
 
 
 def _pack_k8c16(w: Codebook) -> np.ndarray:
@@ -47,7 +40,7 @@ def _pack_k8c16(w: Codebook) -> np.ndarray:
     idx[:n, :k] = w.index_array()
     idx = idx.reshape(nb, 16, kpad // 8, 8)  # [block, lane, chunk, t]
     words = (idx << (4 * np.arange(8, dtype=np.uint32))).sum(axis=3, dtype=np.uint32)
-    return _aligned(np.ascontiguousarray(words.transpose(0, 2, 1), dtype="<u4").view(np.uint8))
+    return packed_buffer(np.ascontiguousarray(words.transpose(0, 2, 1), dtype="<u4").view(np.uint8))
 
 
 class PackedLUT:
@@ -79,7 +72,7 @@ class PackedLUT:
         lanes = kernel.params.get("lanes", 0)
         if lanes not in self._packed:
             if lanes == 0:
-                self._packed[lanes] = _aligned(self.w.indices)
+                self._packed[lanes] = packed_buffer(self.w.indices)
             elif lanes == 1:
                 self._packed[lanes] = _pack_k8c16(self.w)
             else:

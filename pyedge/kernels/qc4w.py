@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from pyedge.kernels import registry
-from pyedge.kernels.aligned import aligned_empty
 from pyedge.kernels.checks import check_array, resolve_out
+from pyedge.kernels.packed_buffer import packed_buffer
 from pyedge.kernels.registry import Kernel
 from pyedge.tensors import Int4Grouped
 
@@ -21,15 +21,8 @@ FAMILY_QD8 = "qd8_f32_qc4w_gemm"
 ACTIVATIONS = {"f32": FAMILY_F32, "qd8": FAMILY_QD8}
 
 
-def _aligned(a: np.ndarray) -> np.ndarray:
-    buf = aligned_empty(a.size, a.dtype)
-    buf[...] = a.ravel()
-    buf.flags.writeable = False
-    return buf
-
-
 def _pack_canonical(w: Int4Grouped, kb: int) -> tuple[np.ndarray, np.ndarray]:
-    return _aligned(w.q), _aligned(w.scale.astype(np.float32))
+    return packed_buffer(w.q), packed_buffer(w.scale.astype(np.float32))
 
 
 def _pack_lanes(w: Int4Grouped, kb: int) -> tuple[np.ndarray, np.ndarray]:
@@ -44,7 +37,8 @@ def _pack_lanes(w: Int4Grouped, kb: int) -> tuple[np.ndarray, np.ndarray]:
         axis=2, dtype=np.uint32)  # [N, blocks, lanes]
     scale = np.zeros((n, kpad // w.group_size), dtype=np.float32)
     scale[:, :k // w.group_size] = w.scale
-    return _aligned(np.ascontiguousarray(words, dtype="<u4").view(np.uint8)), _aligned(scale)
+    words = np.ascontiguousarray(words, dtype="<u4").view(np.uint8)
+    return packed_buffer(words), packed_buffer(scale)
 
 
 def _pack_blocks(w: Int4Grouped, sub: int) -> tuple[np.ndarray, np.ndarray]:
@@ -61,7 +55,7 @@ def _pack_blocks(w: Int4Grouped, sub: int) -> tuple[np.ndarray, np.ndarray]:
     scale = np.zeros((nb * cb, k // w.group_size), dtype=np.float16)
     scale[:n] = w.scale
     scale = scale.reshape(nb, cb, -1).transpose(0, 2, 1)  # [block, group, lane]
-    return _aligned(byte), _aligned(scale.view(np.uint16))
+    return packed_buffer(byte), packed_buffer(scale.view(np.uint16))
 
 
 def _pack_k8c16(w: Int4Grouped, kb: int) -> tuple[np.ndarray, np.ndarray]:
@@ -76,12 +70,13 @@ def _pack_k8c16(w: Int4Grouped, kb: int) -> tuple[np.ndarray, np.ndarray]:
     scale = np.zeros((nb * 16, k // w.group_size), dtype=np.float32)
     scale[:n] = w.scale
     scale = scale.reshape(nb, 16, -1).transpose(0, 2, 1)  # [block, group, lane]
-    return _aligned(np.ascontiguousarray(words, dtype="<u4").view(np.uint8)), _aligned(scale)
+    words = np.ascontiguousarray(words, dtype="<u4").view(np.uint8)
+    return packed_buffer(words), packed_buffer(scale)
 
 
 def _pack_kmajor(w: Int4Grouped, kb: int) -> tuple[np.ndarray, np.ndarray]:
     """Numba twin's layout: canonical bytes and float32 scales transposed to [K/2, N], [G, N]."""
-    return _aligned(w.q.T), _aligned(w.scale.astype(np.float32).T)
+    return packed_buffer(w.q.T), packed_buffer(w.scale.astype(np.float32).T)
 
 
 PACKERS = {"canonical": _pack_canonical, "kmajor": _pack_kmajor, "k16x8": _pack_lanes,

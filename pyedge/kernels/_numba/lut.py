@@ -5,7 +5,7 @@ import numpy as np
 from numba import njit, prange
 
 
-@njit(parallel=True, cache=True, nogil=True, fastmath=True)
+@njit(parallel=True, cache=True, nogil=True, fastmath=True, boundscheck=False)
 def _gemm(x, w, levels, bits, nchunks, bias, has_bias, out):  # pragma: no cover - compiled
     m, k = x.shape
     n = w.shape[0]
@@ -13,22 +13,24 @@ def _gemm(x, w, levels, bits, nchunks, bias, has_bias, out):  # pragma: no cover
     for c in prange(nchunks):
         wrow = np.empty(k, dtype=np.float32)  # one decoded row per chunk, reused
         for j in range(n * c // nchunks, n * (c + 1) // nchunks):
+            lev = levels[j]
+            row = w[j]
             if bits == 4:
                 for b in range(k // 2):
-                    byte = w[j, b]
-                    wrow[2 * b] = levels[j, byte & 15]
-                    wrow[2 * b + 1] = levels[j, byte >> 4]
+                    byte = np.int32(row[b])
+                    wrow[2 * b] = lev[byte & 15]
+                    wrow[2 * b + 1] = lev[byte >> 4]
                 if k % 2:
-                    wrow[k - 1] = levels[j, w[j, k // 2] & 15]
+                    wrow[k - 1] = lev[np.int32(row[k // 2]) & 15]
             else:
                 for kk in range(k):
                     bit = kk * bits
                     byte = bit >> 3
                     shift = bit & 7
-                    v = np.int32(w[j, byte])
+                    v = np.int32(row[byte])
                     if shift + bits > 8:
-                        v |= np.int32(w[j, byte + 1]) << 8
-                    wrow[kk] = levels[j, (v >> shift) & mask]
+                        v |= np.int32(row[byte + 1]) << 8
+                    wrow[kk] = lev[(v >> shift) & mask]
             for i in range(m):
                 acc = np.float32(0.0)
                 for kk in range(k):
