@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 import pyedge
-from pyedge import kernels
 
 onnx = pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")
@@ -14,8 +13,6 @@ from pyedge.importers.onnx import _Importer  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NETS = ["mobilenet_like", "resnet_like"]
-needs_conv = pytest.mark.skipif(not hasattr(kernels, "conv2d"),
-                                reason="pyedge.kernels.conv2d is not in this build")
 
 
 def _graph(name):
@@ -38,13 +35,6 @@ def test_layout_rewrite_and_fusions(name):
         assert any(n.attrs.get("group", 1) > 1 for n in convs)  # depthwise kept grouped
 
 
-@pytest.mark.skipif(hasattr(kernels, "conv2d"), reason="conv kernels present")
-def test_without_conv_kernels_loading_says_so():
-    with pytest.raises(NotImplementedError, match="op Conv needs pyedge.kernels.conv2d"):
-        pyedge.from_onnx(FIXTURES / "resnet_like.onnx")
-
-
-@needs_conv
 @pytest.mark.parametrize("name", NETS)
 def test_parity_with_onnxruntime(name, rng):
     path = FIXTURES / f"{name}.onnx"

@@ -180,15 +180,6 @@ def test_run_time_shape_error_names_node(rng):
         model(np.zeros((3, 6), np.float32))
 
 
-@pytest.mark.skipif(hasattr(pyedge.kernels, "conv2d"), reason="conv kernels present")
-def test_conv_needs_the_conv_kernels():
-    b = GraphBuilder()
-    x = b.input("x", "float32", ("N", 8, 8, 3))
-    b.output(b.node("Conv", [x, np.zeros((4, 3, 3, 3), np.float32)], name="c1"))
-    with pytest.raises(NotImplementedError, match="op Conv needs pyedge.kernels.conv2d"):
-        b.build()
-
-
 def test_graph_from_file_is_validated(tmp_path):
     path = tmp_path / "m.pedge"
     pyedge.format.write(path, {"w": np.zeros(3, np.float32)},

@@ -46,9 +46,6 @@ def _infer(ctx):
 
 
 def _bind(ctx):
-    if not hasattr(kernels, "conv2d"):
-        raise NotImplementedError(f"{ctx.node}: op Conv needs pyedge.kernels.conv2d, which "
-                                  f"this build does not have yet")
     _, group, act = _check(ctx)
     w = ctx.consts[1]
     bias = ctx.consts[2] if len(ctx.consts) > 2 else None

@@ -54,9 +54,6 @@ def _infer(ctx):
 
 
 def _bind(ctx):
-    if not hasattr(kernels, "conv2d_q"):
-        raise NotImplementedError(f"{ctx.node}: op QConv needs pyedge.kernels.conv2d_q, which "
-                                  f"this build does not have yet")
     _, w, ws, bias, odt, act, group = _check(ctx)
     cout = w.shape[0]
     x_scale = np.float32(ctx.float_attr("x_scale"))
