@@ -7,14 +7,15 @@ Set PYEDGE_SANITIZE=1 to build everything with AddressSanitizer + UBSan.
 """
 
 import os
-import platform
+import sysconfig
 from glob import glob
 
 import numpy
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 
-ARCH = platform.machine().lower()
+# Target of the compiler (honours _PYTHON_HOST_PLATFORM when cross-compiling), not the host.
+ARCH = sysconfig.get_platform().split("-")[-1].lower()
 X86 = ARCH in ("x86_64", "amd64", "i686")
 ARM = ARCH in ("aarch64", "arm64")
 BASE = ["-O3", "-fPIC", "-std=c11", "-fno-math-errno", "-ffp-contract=off", "-Ikernels/include"]

@@ -1,4 +1,5 @@
 /* CPU feature bits at run time (CPUID/XGETBV on x86-64, HWCAP on aarch64) and AMX permission. */
+#define _GNU_SOURCE  /* syscall() under -std=c11 */
 #include "pyedge/cpuinfo.h"
 
 #if defined(PYEDGE_ARCH_X86_64)

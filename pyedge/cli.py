@@ -1,4 +1,4 @@
-"""Command line: ``pyedge demo | bench | config``."""
+"""Command line: ``pyedge demo | bench | config | run | inspect | import``."""
 
 from __future__ import annotations
 
@@ -19,8 +19,30 @@ def _cmd_bench(args) -> int:
         from pyedge.benchmarks import kernels as bench
 
         tables = tuple(args.shapes) if args.shapes else ("gemm", "mobilenet_v2_pointwise")
-        result = bench.run(tables, threads=args.threads, min_time=args.min_time)
+        result = bench.run(tables, threads=args.threads, min_time=args.min_time,
+                           families=tuple(args.families), numba=args.numba,
+                           kernels=tuple(args.kernel or ("auto",)))
         print(json.dumps(result, indent=1) if args.json else bench.format_table(result))
+        return 0
+    if args.what == "runtime":
+        from pyedge.benchmarks import runtime as rbench
+
+        result = rbench.run(min_time=args.min_time)
+        print(json.dumps(result, indent=1) if args.json else rbench.format_report(result))
+        return 0
+    if args.what.endswith(".pedge"):
+        from pyedge.benchmarks import runtime as rbench
+
+        result = rbench.bench_model(args.what, runs=args.runs, threads=args.threads,
+                                    batch=args.batch)
+        print(json.dumps(result, indent=1))
+        return 0
+    if args.what == "sparse":
+        from pyedge.benchmarks import sparse as bench_sparse
+
+        tables = tuple(args.shapes) if args.shapes else ("sparse",)
+        result = bench_sparse.run(tables, threads=args.threads, min_time=args.min_time)
+        print(json.dumps(result, indent=1) if args.json else bench_sparse.format_table(result))
         return 0
     if args.what == "conv":
         from pyedge.benchmarks import conv as bench
@@ -47,6 +69,104 @@ def _cmd_demo(args) -> int:
     return 0 if ok else 1
 
 
+def _read_feeds(model, specs: list[str]) -> dict:
+    """``--input`` values: ``x.npy`` (single-input model), ``name=x.npy``, or an ``.npz``."""
+    import numpy as np
+
+    feeds = {}
+    for spec in specs:
+        name, sep, path = spec.rpartition("=")
+        if path.endswith(".npz"):
+            with np.load(path, allow_pickle=False) as z:
+                feeds.update({k: z[k] for k in z.files})
+            continue
+        if not sep:
+            if len(model.inputs) != 1:
+                raise ValueError(f"the model has inputs {[v.name for v in model.inputs]}; "
+                                 f"pass --input name=file.npy for each")
+            name = model.inputs[0].name
+        feeds[name] = np.load(path, allow_pickle=False)
+    return feeds
+
+
+def _cmd_run(args) -> int:
+    import numpy as np
+
+    import pyedge
+
+    try:
+        model = pyedge.load(args.model)
+        out = model.run(_read_feeds(model, args.input))
+    except (NotImplementedError, OSError, RuntimeError) as exc:
+        print(f"pyedge run: error: {exc}", file=sys.stderr)
+        return 2
+    if args.output:
+        np.savez(args.output, **out)
+    for name, value in out.items():
+        print(f"{name}: {value.dtype}{list(value.shape)} "
+              f"min {value.min() if value.size else '-'} max {value.max() if value.size else '-'}")
+    return 0
+
+
+def _cmd_inspect(args) -> int:
+    import pyedge
+    from pyedge.runtime.summary import format_table, summarize
+
+    try:
+        model = pyedge.load(args.model, verify=not args.no_verify)
+    except (NotImplementedError, OSError) as exc:
+        print(f"pyedge inspect: error: {exc}", file=sys.stderr)
+        return 2
+    rows = summarize(model)
+    if args.json:
+        print(json.dumps(rows, indent=1))
+        return 0
+    f = model._source
+    print(f"{args.model}: format version {f.format_version}, producer {f.producer!r}, "
+          f"{f.nbytes} bytes")
+    print("inputs:  " + ", ".join(f"{v.name} {v.type}" for v in model.inputs))
+    print("outputs: " + ", ".join(f"{v.name} {v.type}" for v in model.outputs))
+    plan = model.memory_plan()
+    print(f"activations (all symbolic dims = 1): arena {plan.arena_bytes} B, "
+          f"outputs {plan.output_bytes} B")
+    print()
+    print(format_table(rows))
+    return 0
+
+
+def _cmd_import(args) -> int:
+    try:
+        from pyedge.importers.onnx import from_onnx
+
+        model = from_onnx(args.model)
+        model.save(args.output)
+    except (NotImplementedError, OSError, ImportError) as exc:
+        print(f"pyedge import: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{args.model} -> {args.output}: {len(model.graph.nodes)} nodes, "
+          f"{sum(w.nbytes for w in model._weights.values())} weight bytes")
+    return 0
+
+
+def add_runtime_commands(sub) -> None:
+    """``pyedge run``, ``pyedge inspect`` and ``pyedge import``."""
+    m = sub.add_parser("import", help="convert an ONNX model to a .pedge file")
+    m.add_argument("model", help="the .onnx file")
+    m.add_argument("--output", "-o", required=True, help="the .pedge file to write")
+    m.set_defaults(func=_cmd_import)
+    r = sub.add_parser("run", help="run a .pedge model on .npy/.npz inputs")
+    r.add_argument("model", help="the .pedge file")
+    r.add_argument("--input", "-i", action="append", required=True,
+                   help="x.npy, name=x.npy or inputs.npz (repeatable)")
+    r.add_argument("--output", "-o", help="write all outputs to this .npz")
+    r.set_defaults(func=_cmd_run)
+    i = sub.add_parser("inspect", help="table of a .pedge model's nodes")
+    i.add_argument("model", help="the .pedge file")
+    i.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
+    i.add_argument("--no-verify", action="store_true", help="skip the CRC32 checks")
+    i.set_defaults(func=_cmd_inspect)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pyedge", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -55,14 +175,23 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("config", help="print backend, CPU features, kernels and threads")
     c.set_defaults(func=_cmd_config)
     b = sub.add_parser("bench", help="benchmark kernels against NumPy and onnxruntime")
-    b.add_argument("what", choices=["kernels", "conv"], help="what to benchmark (conv: every "
-                   "MobileNetV2 conv layer, float32 and int8, vs PyTorch)")
+    b.add_argument("what", help="kernels | sparse | conv | runtime | a .pedge model file")
     b.add_argument("--threads", type=int, default=1, help="threads for every library (1)")
     b.add_argument("--shapes", nargs="*", help="shape tables (default: gemm "
                    "mobilenet_v2_pointwise)")
     b.add_argument("--min-time", type=float, default=0.2, help="seconds per measurement")
     b.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    b.add_argument("--runs", type=int, default=100, help="timed runs of a model (100)")
+    b.add_argument("--batch", type=int, default=1, help="size of symbolic input dims (1)")
+    b.add_argument("--families", nargs="*", default=["qgemm", "qc4w", "lut4"],
+                   help="kernel families: qgemm qc4w lut4 (default: all)")
+    b.add_argument("--numba", action="store_true", help="also time the Numba twins")
+    b.add_argument("--kernel", action="append", metavar="NAME",
+                   help="time this qgemm implementation (a name from `pyedge config`, or "
+                   "'auto' for the default choice); repeat for one row per kernel and shape "
+                   "(default: auto)")
     b.set_defaults(func=_cmd_bench)
+    add_runtime_commands(sub)
     return p
 
 

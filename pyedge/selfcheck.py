@@ -20,6 +20,44 @@ def _check_qgemm(kernel: str, rng: np.random.Generator) -> bool:
     return True
 
 
+def _check_qc4w(kernel: str, rng: np.random.Generator) -> bool:
+    from pyedge.kernels import gemm_qc4w, registry
+    from pyedge.ref.qc4w import gemm_qc4w_f32, gemm_qc4w_qd8
+    from pyedge.tensors import Int4Grouped
+
+    qd8 = registry.get(kernel).family.startswith("qd8")
+    for m, n, k, g in ((1, 33, 64, 32), (5, 70, 256, 64), (9, 17, 384, 128)):
+        x = rng.standard_normal((m, k)).astype(np.float32)
+        w = Int4Grouped.from_float(rng.standard_normal((n, k)).astype(np.float32), g)
+        bias = rng.standard_normal(n).astype(np.float32)
+        got = gemm_qc4w(x, w, bias, "qd8" if qd8 else "f32", kernel=kernel)
+        if qd8 and not np.array_equal(got, gemm_qc4w_qd8(x, w, bias)):
+            return False
+        if not qd8 and not np.allclose(got, gemm_qc4w_f32(x, w, bias), rtol=1e-4, atol=1e-4):
+            return False
+    return True
+
+
+def _check_lut(kernel: str, rng: np.random.Generator) -> bool:
+    from pyedge.kernels import gemm_lut, registry
+    from pyedge.ref.lut import gemm_lut as ref
+    from pyedge.tensors import Codebook
+
+    bits = int(registry.get(kernel).family[7])
+    for m, n, k in ((1, 33, 65), (5, 20, 300)):
+        x = rng.standard_normal((m, k)).astype(np.float32)
+        w = Codebook.from_float(rng.standard_normal((n, k)).astype(np.float32), bits, iters=2)
+        got = gemm_lut(x, w, kernel=kernel)
+        if not np.allclose(got, ref(x, w), rtol=1e-4, atol=1e-4):
+            return False
+    return True
+
+
+CHECKS = {"qs8_qc8w_gemm": _check_qgemm}
+CHECKS.update({f: _check_qc4w for f in ("f32_qc4w_gemm", "qd8_f32_qc4w_gemm")})
+CHECKS.update({f"f32_lut{b}_gemm": _check_lut for b in (2, 3, 4)})
+
+
 def _check_dwconv2d(kernel: str, rng: np.random.Generator) -> bool:
     from pyedge.kernels import depthwise_conv2d, registry
     from pyedge.ref.dwconv2d import depthwise_conv2d as ref
@@ -54,7 +92,6 @@ def _check_sgemm(kernel: str, rng: np.random.Generator) -> bool:
     return bool(np.allclose(got, want, rtol=1e-4, atol=1e-4))
 
 
-CHECKS = {"qs8_qc8w_gemm": _check_qgemm}
 CHECKS.update({fam: _check_dwconv2d for fam in (
     "f32_dwconv2d_3x3s1", "f32_dwconv2d_3x3s2", "f32_dwconv2d_5x5s1", "f32_dwconv2d_5x5s2",
     "f32_dwconv2d_generic")})
@@ -74,3 +111,49 @@ def selfcheck(verbose: bool = False) -> bool:
             if verbose:
                 print(f"  {'ok  ' if passed else 'FAIL'} {k.name}")
     return ok
+
+
+def _check_spmm(kernel: str, rng: np.random.Generator) -> bool:
+    from pyedge.kernels import registry, spmm, spmm_t
+    from pyedge.ref import spmm as ref
+    from pyedge.tensors import BSR, CSR
+
+    fam = registry.get(kernel).family
+    r, c = (1, 1) if fam.endswith("csr") else tuple(int(v) for v in fam.split("_")[-1]
+                                                    .split("x"))
+    dtype = np.int8 if "qc8w" in fam else np.float32
+    w = rng.standard_normal((32, 64)).astype(np.float32)
+    mask = rng.random((32 // r, 64 // c)) < 0.3
+    enc = CSR.from_dense(w, mask, dtype) if (r, c) == (1, 1) else BSR.from_dense(w, (r, c),
+                                                                                mask, dtype)
+    dense = ref.dense_from_blocks(enc.shape, enc.block, enc.indptr, enc.indices, enc.values,
+                                  enc.scale)
+    x = rng.standard_normal((64, 37)).astype(np.float32)
+    ok = np.allclose(spmm(enc, x, kernel=kernel), ref.spmm(dense, x), rtol=1e-4, atol=1e-4)
+    xt = np.ascontiguousarray(x[:, :3].T)
+    return ok and np.allclose(spmm_t(xt, enc, kernel=kernel), ref.spmm_t(xt, dense),
+                              rtol=1e-4, atol=1e-4)
+
+
+def _check_qspmm(kernel: str, rng: np.random.Generator) -> bool:
+    from pyedge.kernels import qspmm, registry
+    from pyedge.ref import qspmm as ref
+    from pyedge.tensors import BSR, CSR
+
+    fam = registry.get(kernel).family
+    r, c = (1, 1) if fam.endswith("csr") else tuple(int(v) for v in fam.split("_")[-1]
+                                                    .split("x"))
+    w = rng.standard_normal((32, 64)).astype(np.float32)
+    mask = rng.random((32 // r, 64 // c)) < 0.3
+    enc = (CSR.from_dense(w, mask, np.int8) if (r, c) == (1, 1)
+           else BSR.from_dense(w, (r, c), mask, np.int8))
+    wd = ref.dense_int(enc.shape, enc.block, enc.indptr, enc.indices, enc.values)
+    x = rng.integers(0, 256, (64, 37), dtype=np.uint8)
+    mult = rng.uniform(1e-4, 1e-2, 32).astype(np.float32)
+    got = qspmm(enc, x, 128, None, mult, 5, np.uint8, kernel=kernel)
+    return np.array_equal(got, ref.qspmm_t(x.T, 128, wd, None, mult, 5, np.uint8).T)
+
+
+_SPARSE = ("csr", "bsr_1x4", "bsr_4x1", "bsr_4x4", "bsr_8x1", "bsr_16x1")
+CHECKS.update({f"{p}_{b}": _check_spmm for p in ("f32_spmm", "f32_qc8w_spmm") for b in _SPARSE})
+CHECKS.update({f"qs8_qc8w_spmm_{b}": _check_qspmm for b in _SPARSE})

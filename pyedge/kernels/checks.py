@@ -12,8 +12,8 @@ def check_array(name: str, x, dtypes: tuple, ndim: int | None = None,
     """Return ``x`` if it is a C-contiguous ndarray of one of ``dtypes`` with the given rank."""
     if not isinstance(x, np.ndarray):
         raise TypeError(f"{name} must be a numpy.ndarray, got {type(x).__name__}")
-    allowed = [np.dtype(d) for d in dtypes]
-    if x.dtype not in allowed:
+    if x.dtype not in dtypes:  # dtype == scalar type compares by dtype
+        allowed = [np.dtype(d) for d in dtypes]
         raise TypeError(f"{name} must have dtype {' or '.join(map(str, allowed))}, "
                         f"got {x.dtype}")
     if ndim is not None and x.ndim != ndim:
@@ -29,6 +29,8 @@ def check_array(name: str, x, dtypes: tuple, ndim: int | None = None,
 
 def check_int(name: str, value, lo: int, hi: int) -> int:
     """Return ``value`` as int if it is an integer in [lo, hi]."""
+    if type(value) is int and lo <= value <= hi:  # fast path of the checks below
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an int, got {type(value).__name__}")
     if not lo <= int(value) <= hi:

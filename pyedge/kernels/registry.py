@@ -121,11 +121,20 @@ def _candidates(family: str, backend: str) -> tuple[Kernel, ...]:
 _warned: list[str] = []
 
 
+MAX_MIN_M = 1024
+"""Largest meaningful ``Kernel.min_m``: row counts above it select like ``MAX_MIN_M``."""
+
+
 def select(family: str, m: int = 1) -> Kernel:
     """The implementation ``family`` uses for ``m`` rows under the configured backend."""
-    for k in _candidates(family, config.backend()):
+    return _select(family, config.backend(), min(m, MAX_MIN_M))
+
+
+@functools.cache
+def _select(family: str, backend: str, m: int) -> Kernel:
+    for k in _candidates(family, backend):
         if m >= k.min_m:
-            log.debug("%s -> %s", family, k.name)
+            log.debug("%s (m=%d) -> %s", family, m, k.name)
             return k
     raise RuntimeError(f"no implementation of {family!r} accepts m={m}")
 

@@ -10,10 +10,12 @@ from pyedge.ref.qgemm import qgemm as ref_qgemm
 from tests.conftest import assert_best_native_ran, kernel_ids
 
 KERNELS = kernel_ids("qs8_qc8w_gemm")
-# Around every tile size in use (mr up to 16, nr up to 64, kc up to 64) and some large ones.
+# Around every tile size in use (mr up to 32, nr up to 64, kc up to 64, AMX min_m = 2 and
+# 16-row tiles; 100 x 2100 spans two AMX row chunks) and some large ones.
 SHAPES = [(1, 1, 1), (1, 17, 3), (2, 5, 4), (3, 16, 63), (4, 15, 64), (5, 33, 65),
           (7, 31, 127), (8, 32, 128), (15, 64, 129), (16, 65, 5), (17, 1, 300), (31, 47, 256),
-          (32, 128, 71), (33, 63, 1024), (64, 16, 192), (65, 129, 96), (130, 96, 257)]
+          (32, 128, 71), (33, 63, 1024), (64, 16, 192), (65, 129, 96), (130, 96, 257),
+          (1, 80, 191), (2, 64, 64), (48, 48, 320), (100, 20, 2100)]
 
 
 def _case(rng, m, n, k, adtype=np.uint8):
@@ -86,7 +88,20 @@ def test_round_half_to_even(kernel):
 
 
 @pytest.mark.parametrize("kernel", KERNELS)
-@pytest.mark.parametrize("m,n,k", [(1, 300, 200), (70, 50, 130), (3, 9, 64)])
+def test_unaligned_out_and_large_float_out(kernel, rng):
+    """Outputs not on 64-byte boundaries, and float outputs big enough for streaming stores."""
+    a, w, bias, mult = _case(rng, 40, 32, 70)
+    packed = pack_qc8w(w)
+    out = np.empty(40 * 32 + 1, dtype=np.int32)[1:].reshape(40, 32)
+    qgemm(a, 7, packed, bias, out=out, kernel=kernel)
+    np.testing.assert_array_equal(out, ref_qgemm(a, 7, w, bias))
+    a, w, bias, mult = _case(rng, 512, 512, 256)
+    got = qgemm(a, 9, pack_qc8w(w), bias, mult, out_dtype=np.float32, kernel=kernel)
+    np.testing.assert_array_equal(got, ref_qgemm(a, 9, w, bias, mult, 0, np.float32))
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
+@pytest.mark.parametrize("m,n,k", [(1, 300, 200), (70, 50, 130), (3, 9, 64), (300, 40, 100)])
 def test_thread_count_does_not_change_results(kernel, m, n, k, rng):
     a, w, bias, mult = _case(rng, m, n, k)
     packed = pack_qc8w(w)

@@ -30,3 +30,16 @@ void pyedge_qs8_qc8w_pack(size_t n, size_t k, uint32_t nr, uint32_t kr, uint32_t
 
 void pyedge_qs8_qc8w_gemm_minmax_4x4__scalar(size_t, size_t, size_t, const uint8_t*, size_t,
                                              const int8_t*, const pyedge_qparams*, void*, size_t);
+/* AVX2 (vpmovzx/sx + vpmaddwd: no int16 saturation), layout (16, 4, 64). */
+void pyedge_qs8_qc8w_gemm_minmax_4x16c4__avx2(size_t, size_t, size_t, const uint8_t*, size_t,
+                                              const int8_t*, const pyedge_qparams*, void*, size_t);
+/* AVX-512 VNNI (vpdpbusd), layout (16, 4, 64). */
+void pyedge_qs8_qc8w_gemm_minmax_1x64c4__avx512vnni(size_t, size_t, size_t, const uint8_t*,
+                                                    size_t, const int8_t*, const pyedge_qparams*,
+                                                    void*, size_t);
+void pyedge_qs8_qc8w_gemm_minmax_8x32c4__avx512vnni(size_t, size_t, size_t, const uint8_t*,
+                                                    size_t, const int8_t*, const pyedge_qparams*,
+                                                    void*, size_t);
+/* AMX-INT8 (tdpbusd), layout (16, 4, 64); the caller must hold AMX permission. */
+void pyedge_qs8_qc8w_gemm_minmax_32x32c4__amx(size_t, size_t, size_t, const uint8_t*, size_t,
+                                              const int8_t*, const pyedge_qparams*, void*, size_t);

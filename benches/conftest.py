@@ -1,0 +1,1 @@
+"""benches/ run only when asked: ``python -m pytest benches --benchmark-enable``."""

@@ -1,0 +1,41 @@
+/* Table of float-output sparse matmul ukernels built into this extension, one entry per block
+ * shape, value type (float32 / int8 with row scales) and ISA (1x1 = CSR). Included by exactly
+ * one Cython module. */
+#pragma once
+#include "pyedge/f32-spmm.h"
+
+#define PYEDGE_F32_SPMM_ENTRY(R, C, ISA, ISAENUM, NAME)                         \
+  {NAME, ISAENUM, R, C, 0, pyedge_f32_spmm_##R##x##C##__##ISA,                   \
+   pyedge_f32_spmm_t_##R##x##C##__##ISA},
+#define PYEDGE_F32_QC8W_SPMM_ENTRY(R, C, ISA, ISAENUM, NAME)                    \
+  {NAME, ISAENUM, R, C, 1, pyedge_f32_qc8w_spmm_##R##x##C##__##ISA,              \
+   pyedge_f32_qc8w_spmm_t_##R##x##C##__##ISA},
+#define PYEDGE_F32_SPMM_ROW(ISA, ISAENUM)                                                   \
+  PYEDGE_F32_SPMM_ENTRY(1, 1, ISA, ISAENUM, "f32_spmm_csr_minmax__" #ISA)                  \
+  PYEDGE_F32_SPMM_ENTRY(1, 4, ISA, ISAENUM, "f32_spmm_bsr_1x4_minmax__" #ISA)              \
+  PYEDGE_F32_SPMM_ENTRY(4, 1, ISA, ISAENUM, "f32_spmm_bsr_4x1_minmax__" #ISA)              \
+  PYEDGE_F32_SPMM_ENTRY(4, 4, ISA, ISAENUM, "f32_spmm_bsr_4x4_minmax__" #ISA)              \
+  PYEDGE_F32_SPMM_ENTRY(8, 1, ISA, ISAENUM, "f32_spmm_bsr_8x1_minmax__" #ISA)              \
+  PYEDGE_F32_SPMM_ENTRY(16, 1, ISA, ISAENUM, "f32_spmm_bsr_16x1_minmax__" #ISA)
+
+#define PYEDGE_F32_QC8W_SPMM_ROW(ISA, ISAENUM)                                              \
+  PYEDGE_F32_QC8W_SPMM_ENTRY(1, 1, ISA, ISAENUM, "f32_qc8w_spmm_csr_minmax__" #ISA)        \
+  PYEDGE_F32_QC8W_SPMM_ENTRY(1, 4, ISA, ISAENUM, "f32_qc8w_spmm_bsr_1x4_minmax__" #ISA)    \
+  PYEDGE_F32_QC8W_SPMM_ENTRY(4, 1, ISA, ISAENUM, "f32_qc8w_spmm_bsr_4x1_minmax__" #ISA)    \
+  PYEDGE_F32_QC8W_SPMM_ENTRY(4, 4, ISA, ISAENUM, "f32_qc8w_spmm_bsr_4x4_minmax__" #ISA)    \
+  PYEDGE_F32_QC8W_SPMM_ENTRY(8, 1, ISA, ISAENUM, "f32_qc8w_spmm_bsr_8x1_minmax__" #ISA)    \
+  PYEDGE_F32_QC8W_SPMM_ENTRY(16, 1, ISA, ISAENUM, "f32_qc8w_spmm_bsr_16x1_minmax__" #ISA)
+
+static const pyedge_f32_spmm_ukernel pyedge_f32_spmm_table[] = {
+#ifdef PYEDGE_HAVE_AVX512
+  PYEDGE_F32_SPMM_ROW(avx512, PYEDGE_ISA_AVX512)
+  PYEDGE_F32_QC8W_SPMM_ROW(avx512, PYEDGE_ISA_AVX512)
+#endif
+#ifdef PYEDGE_HAVE_AVX2
+  PYEDGE_F32_SPMM_ROW(avx2, PYEDGE_ISA_AVX2)
+#endif
+  PYEDGE_F32_SPMM_ROW(scalar, PYEDGE_ISA_SCALAR)
+  PYEDGE_F32_QC8W_SPMM_ROW(scalar, PYEDGE_ISA_SCALAR)
+};
+
+#define PYEDGE_F32_SPMM_COUNT (sizeof(pyedge_f32_spmm_table) / sizeof(pyedge_f32_spmm_table[0]))

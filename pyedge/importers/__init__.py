@@ -1,0 +1,1 @@
+"""Importers from other model formats into pyedge graphs (optional dependencies)."""

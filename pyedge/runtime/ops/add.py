@@ -1,0 +1,7 @@
+"""Add: y = a + b with NumPy broadcasting."""
+
+import numpy as np
+
+from pyedge.runtime.ops.spec import binary
+
+SPEC = binary("add", np.add)

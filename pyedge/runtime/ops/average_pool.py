@@ -1,0 +1,5 @@
+"""AveragePool (NHWC): see pyedge.runtime.ops.pool."""
+
+from pyedge.runtime.ops.pool import AVERAGE as SPEC
+
+__all__ = ["SPEC"]

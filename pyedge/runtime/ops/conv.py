@@ -1,0 +1,79 @@
+"""Conv (NHWC) on pyedge.kernels.conv2d: x[N, H, W, C_in], w[C_out, KH, KW, C_in / group].
+
+Attributes: strides, dilations (pairs), pads [top, left, bottom, right], group, and a fused
+activation (none/relu/relu6/clamp with clamp=[lo, hi]). Weights are packed once at load;
+depthwise layers (group == C_in) go straight to the depthwise kernel.
+"""
+
+import numpy as np
+
+from pyedge import kernels
+from pyedge.kernels import registry
+from pyedge.kernels.epilogue import ACTIVATIONS
+from pyedge.runtime.ops.spec import FLOATS, Bound, OpSpec
+from pyedge.runtime.ops.window import out_size, pads, pair
+from pyedge.runtime.shapes import TensorType, known
+
+
+def _check(ctx):
+    ctx.arity(2, 3)
+    x = ctx.float_input(0)
+    w = ctx.const(1, "w")
+    if x.ndim != 4 or w.ndim != 4 or w.dtype not in FLOATS:
+        raise ctx.fail(f"needs x [N, H, W, C] and float32 w [C_out, KH, KW, C_in/group], "
+                       f"got x {x} and w {w.dtype}{list(w.shape)}")
+    cout, kh, kw, cin_g = w.shape
+    group = ctx.int_attr("group", 1)
+    cin = x.shape[3]
+    if group < 1 or cout % group or (known(cin) and cin != cin_g * group):
+        raise ctx.fail(f"group={group} does not fit C_in={cin}, C_out={cout} and w "
+                       f"{list(w.shape)}")
+    b = ctx.type(2)
+    if b is not None and (ctx.const(2, "bias").shape != (cout,) or b.dtype not in FLOATS):
+        raise ctx.fail(f"bias must be float32 of shape ({cout},)")
+    act = ctx.attr("activation", "none", str)
+    if act not in ACTIVATIONS:
+        raise ctx.fail(f"activation {act!r} is not one of {ACTIVATIONS}")
+    (sh, sw), (dh, dw), (t, lf, bt, r) = pair(ctx, "strides", 1), pair(ctx, "dilations", 1), \
+        pads(ctx)
+    oh = out_size(ctx, x.shape[1], kh, sh, dh, t, bt)
+    ow = out_size(ctx, x.shape[2], kw, sw, dw, lf, r)
+    return TensorType(np.dtype(np.float32), (x.shape[0], oh, ow, cout)), group, act
+
+
+def _infer(ctx):
+    return [_check(ctx)[0]]
+
+
+def _bind(ctx):
+    if not hasattr(kernels, "conv2d"):
+        raise NotImplementedError(f"{ctx.node}: op Conv needs pyedge.kernels.conv2d, which "
+                                  f"this build does not have yet")
+    _, group, act = _check(ctx)
+    w = ctx.consts[1]
+    bias = ctx.consts[2] if len(ctx.consts) > 2 else None
+    stride, dil, pad = pair(ctx, "strides", 1), pair(ctx, "dilations", 1), pads(ctx)
+    clamp = ctx.attr("clamp", None, list)
+    clamp = None if clamp is None else tuple(clamp)
+    if group > 1 and w.shape[3] == 1:  # depthwise (C_in / group == 1)
+        wd = np.ascontiguousarray(w[..., 0].transpose(1, 2, 0))  # [KH, KW, C_out]
+
+        def run(ins, outs):
+            kernels.depthwise_conv2d(ins[0], wd, bias, stride, pad, dil, act, clamp,
+                                     out=outs[0])
+
+        return Bound(run, "f32_dwconv2d")
+    packed = kernels.pack_conv_f32w(np.ascontiguousarray(w), group)
+
+    def run(ins, outs):
+        kernels.conv2d(ins[0], packed, bias, stride, pad, dil, activation=act, clamp=clamp,
+                       out=outs[0])
+
+    try:
+        gemm = registry.select("f32_gemm_minmax", 1).name
+    except (KeyError, RuntimeError):
+        gemm = "gemm"
+    return Bound(run, f"f32_conv2d_im2col+{gemm}")
+
+
+SPEC = OpSpec(_infer, _bind)

@@ -1,0 +1,88 @@
+"""QConv: int8 NHWC convolution on pyedge.kernels.conv2d_q / depthwise_conv2d_q (static).
+
+Inputs: x (uint8/int8 [N, H, W, C_in]), w (int8 weight [C_out, KH, KW, C_in / group],
+symmetric per output channel), w_scale (float32 [C_out] or scalar), optional bias (int32
+[C_out] at scale x_scale * w_scale). Attributes as Conv (strides, dilations, pads, group)
+plus x_scale, x_zero_point, y_scale, y_zero_point, out_dtype ("uint8"/"int8") and a fused
+activation ("none", "relu", "relu6") applied as quantized clamp bounds, exactly as QGemm.
+"""
+
+import numpy as np
+
+from pyedge import kernels
+from pyedge.runtime.ops.qgemm import _clamp
+from pyedge.runtime.ops.spec import Bound, OpSpec
+from pyedge.runtime.ops.window import out_size, pads, pair
+from pyedge.runtime.shapes import TensorType, known
+
+OUT = {"uint8": np.dtype(np.uint8), "int8": np.dtype(np.int8)}
+
+
+def _check(ctx):
+    ctx.arity(3, 4)
+    x = ctx.types[0]
+    if x.dtype not in OUT.values() or x.ndim != 4:
+        raise ctx.fail(f"input must be uint8/int8 NHWC, got {x}")
+    w = ctx.const(1, "w")
+    if w.dtype != np.int8 or w.ndim != 4:
+        raise ctx.fail(f"w must be an int8 [C_out, KH, KW, C_in/group] weight, got {w.dtype}")
+    cout, kh, kw, cin_g = w.shape
+    group = ctx.int_attr("group", 1)
+    if group < 1 or cout % group or (known(x.shape[3]) and x.shape[3] != cin_g * group):
+        raise ctx.fail(f"group={group} does not fit C_in={x.shape[3]} and w {list(w.shape)}")
+    ws = ctx.const(2, "w_scale")
+    if ws.dtype != np.float32 or ws.size not in (1, cout):
+        raise ctx.fail(f"w_scale must be float32 with 1 or {cout} values")
+    b = ctx.const(3, "bias", required=False) if ctx.type(3) is not None else None
+    if b is not None and (b.dtype != np.int32 or b.shape != (cout,)):
+        raise ctx.fail(f"bias must be int32 of shape ({cout},)")
+    odt = ctx.attr("out_dtype", "uint8", str)
+    if odt not in OUT:
+        raise ctx.fail(f"out_dtype {odt!r} is not uint8 or int8")
+    act = ctx.attr("activation", "none", str)
+    if act not in ("none", "relu", "relu6"):
+        raise ctx.fail(f"activation {act!r} is not none, relu or relu6")
+    (sh, sw), (dh, dw), (t, lf, bt, r) = pair(ctx, "strides", 1), pair(ctx, "dilations", 1), \
+        pads(ctx)
+    oh = out_size(ctx, x.shape[1], kh, sh, dh, t, bt)
+    ow = out_size(ctx, x.shape[2], kw, sw, dw, lf, r)
+    return TensorType(OUT[odt], (x.shape[0], oh, ow, cout)), w, ws, b, OUT[odt], act, group
+
+
+def _infer(ctx):
+    return [_check(ctx)[0]]
+
+
+def _bind(ctx):
+    if not hasattr(kernels, "conv2d_q"):
+        raise NotImplementedError(f"{ctx.node}: op QConv needs pyedge.kernels.conv2d_q, which "
+                                  f"this build does not have yet")
+    _, w, ws, bias, odt, act, group = _check(ctx)
+    cout = w.shape[0]
+    x_scale = np.float32(ctx.float_attr("x_scale"))
+    y_scale = np.float32(ctx.float_attr("y_scale"))
+    x_zp, y_zp = ctx.int_attr("x_zero_point", 0), ctx.int_attr("y_zero_point", 0)
+    mult = np.ascontiguousarray(x_scale * np.broadcast_to(ws.reshape(-1), (cout,))
+                                .astype(np.float32) / y_scale, dtype=np.float32)
+    clamp = _clamp(odt, act, float(y_scale), y_zp)
+    stride, dil, pad = pair(ctx, "strides", 1), pair(ctx, "dilations", 1), pads(ctx)
+    if group > 1 and w.shape[3] == 1:  # depthwise
+        wd = np.ascontiguousarray(w[..., 0].transpose(1, 2, 0))  # [KH, KW, C_out]
+
+        def run(ins, outs):
+            if ins[0].size:
+                kernels.depthwise_conv2d_q(ins[0], x_zp, wd, bias, mult, y_zp, odt, clamp,
+                                           stride, pad, dil, out=outs[0])
+
+        return Bound(run, "qs8_qc8w_dwconv2d")
+    packed = kernels.pack_conv_qc8w(np.ascontiguousarray(w), group)
+
+    def run(ins, outs):
+        if ins[0].size:
+            kernels.conv2d_q(ins[0], x_zp, packed, bias, mult, y_zp, odt, clamp, stride, pad,
+                             dil, out=outs[0])
+
+    return Bound(run, "qs8_conv2d_im2col+qs8_qc8w_gemm")
+
+
+SPEC = OpSpec(_infer, _bind)

@@ -1,0 +1,48 @@
+"""Per-node summary of a model: op, shapes, weight encoding, bytes, sparsity, kernel."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pyedge.runtime.session import Model
+
+
+def _encoding(weights: list[np.ndarray]) -> str:
+    return "+".join(sorted({w.dtype.name for w in weights})) if weights else "-"
+
+
+def summarize(model: Model) -> list[dict]:
+    """One row per node: ``node, op, inputs, outputs, encoding, weight_bytes, sparsity, kernel``.
+
+    Shapes are symbolic (``N`` for a dynamic batch). ``sparsity`` is the fraction of zero
+    weight elements (reads every weight once).
+    """
+    rows = []
+    weights = model._weights
+    for node, bound in zip(model.graph.nodes, model.kernels(), strict=True):
+        ws = [weights[x] for x in node.inputs if x in weights]
+        size = sum(w.size for w in ws)
+        zeros = sum(w.size - int(np.count_nonzero(w)) for w in ws)
+        rows.append({
+            "node": node.name, "op": node.op,
+            "inputs": [str(model._types[x]) for x in node.inputs if x and x not in weights],
+            "outputs": [str(model._types[y]) for y in node.outputs],
+            "encoding": _encoding(ws), "weight_bytes": sum(w.nbytes for w in ws),
+            "sparsity": zeros / size if size else 0.0, "kernel": bound["kernel"],
+        })
+    return rows
+
+
+def format_table(rows: list[dict]) -> str:
+    """Rows of :func:`summarize` as an aligned text table with a totals line."""
+    head = ["node", "op", "inputs -> outputs", "encoding", "bytes", "sparsity", "kernel"]
+    body = [[r["node"], r["op"], f"{', '.join(r['inputs'])} -> {', '.join(r['outputs'])}",
+             r["encoding"], str(r["weight_bytes"]),
+             f"{r['sparsity']:.2f}" if r["weight_bytes"] else "-", r["kernel"]] for r in rows]
+    total = sum(r["weight_bytes"] for r in rows)
+    body.append(["total", f"{len(rows)} nodes", "", "", str(total), "", ""])
+    widths = [max(len(row[i]) for row in [head] + body) for i in range(len(head))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+             for row in [head] + body]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
