@@ -1,4 +1,4 @@
-/* AVX-512 float32 BSR sparse matmul for blocks 1x4, 4x1, 4x4, 8x1, 16x1. */
+/* AVX-512 BSR sparse matmul (float32 or int8 values) for blocks 1x4, 4x1, 4x4, 8x1, 16x1. */
 #include "pyedge/f32-spmm-avx512.h"
 #include "pyedge/f32-spmm-scalar.h"
 
@@ -8,8 +8,13 @@ PYEDGE_DEFINE_F32_SPMM(4, 4, avx512, pyedge_f32_spmm_avx512_body, pyedge_f32_spm
 PYEDGE_DEFINE_F32_SPMM(8, 1, avx512, pyedge_f32_spmm_avx512_body, pyedge_f32_spmm_t_avx512_body)
 PYEDGE_DEFINE_F32_SPMM(16, 1, avx512,
                        pyedge_f32_spmm_avx512_body, pyedge_f32_spmm_t_avx512_body)
-PYEDGE_DEFINE_F32_QC8W_SPMM(1, 4, avx512, pyedge_f32_spmm_avx512_body, pyedge_f32_spmm_t_avx512_body)
-PYEDGE_DEFINE_F32_QC8W_SPMM(4, 1, avx512, pyedge_f32_spmm_avx512_body, pyedge_f32_spmm_t_avx512_body)
-PYEDGE_DEFINE_F32_QC8W_SPMM(4, 4, avx512, pyedge_f32_spmm_avx512_body, pyedge_f32_spmm_t_avx512_body)
-PYEDGE_DEFINE_F32_QC8W_SPMM(8, 1, avx512, pyedge_f32_spmm_avx512_body, pyedge_f32_spmm_t_avx512_body)
-PYEDGE_DEFINE_F32_QC8W_SPMM(16, 1, avx512, pyedge_f32_spmm_avx512_body, pyedge_f32_spmm_t_avx512_body)
+PYEDGE_DEFINE_F32_QC8W_SPMM(1, 4, avx512,
+                            pyedge_f32_spmm_avx512_body, pyedge_f32_spmm_t_avx512_body)
+PYEDGE_DEFINE_F32_QC8W_SPMM(4, 1, avx512,
+                            pyedge_f32_spmm_avx512_body, pyedge_f32_spmm_t_avx512_body)
+PYEDGE_DEFINE_F32_QC8W_SPMM(4, 4, avx512,
+                            pyedge_f32_spmm_avx512_body, pyedge_f32_spmm_t_avx512_body)
+PYEDGE_DEFINE_F32_QC8W_SPMM(8, 1, avx512,
+                            pyedge_f32_spmm_avx512_body, pyedge_f32_spmm_t_avx512_body)
+PYEDGE_DEFINE_F32_QC8W_SPMM(16, 1, avx512,
+                            pyedge_f32_spmm_avx512_body, pyedge_f32_spmm_t_avx512_body)

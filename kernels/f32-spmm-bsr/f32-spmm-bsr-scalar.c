@@ -1,4 +1,4 @@
-/* Portable C float32 BSR sparse matmul for blocks 1x4, 4x1, 4x4, 8x1, 16x1. */
+/* Portable C BSR sparse matmul (float32 or int8 values), blocks 1x4, 4x1, 4x4, 8x1, 16x1. */
 #include "pyedge/f32-spmm-scalar.h"
 
 PYEDGE_DEFINE_F32_SPMM(1, 4, scalar, pyedge_f32_spmm_scalar_body, pyedge_f32_spmm_t_scalar_body)
@@ -7,8 +7,13 @@ PYEDGE_DEFINE_F32_SPMM(4, 4, scalar, pyedge_f32_spmm_scalar_body, pyedge_f32_spm
 PYEDGE_DEFINE_F32_SPMM(8, 1, scalar, pyedge_f32_spmm_scalar_body, pyedge_f32_spmm_t_scalar_body)
 PYEDGE_DEFINE_F32_SPMM(16, 1, scalar,
                        pyedge_f32_spmm_scalar_body, pyedge_f32_spmm_t_scalar_body)
-PYEDGE_DEFINE_F32_QC8W_SPMM(1, 4, scalar, pyedge_f32_spmm_scalar_body, pyedge_f32_spmm_t_scalar_body)
-PYEDGE_DEFINE_F32_QC8W_SPMM(4, 1, scalar, pyedge_f32_spmm_scalar_body, pyedge_f32_spmm_t_scalar_body)
-PYEDGE_DEFINE_F32_QC8W_SPMM(4, 4, scalar, pyedge_f32_spmm_scalar_body, pyedge_f32_spmm_t_scalar_body)
-PYEDGE_DEFINE_F32_QC8W_SPMM(8, 1, scalar, pyedge_f32_spmm_scalar_body, pyedge_f32_spmm_t_scalar_body)
-PYEDGE_DEFINE_F32_QC8W_SPMM(16, 1, scalar, pyedge_f32_spmm_scalar_body, pyedge_f32_spmm_t_scalar_body)
+PYEDGE_DEFINE_F32_QC8W_SPMM(1, 4, scalar,
+                            pyedge_f32_spmm_scalar_body, pyedge_f32_spmm_t_scalar_body)
+PYEDGE_DEFINE_F32_QC8W_SPMM(4, 1, scalar,
+                            pyedge_f32_spmm_scalar_body, pyedge_f32_spmm_t_scalar_body)
+PYEDGE_DEFINE_F32_QC8W_SPMM(4, 4, scalar,
+                            pyedge_f32_spmm_scalar_body, pyedge_f32_spmm_t_scalar_body)
+PYEDGE_DEFINE_F32_QC8W_SPMM(8, 1, scalar,
+                            pyedge_f32_spmm_scalar_body, pyedge_f32_spmm_t_scalar_body)
+PYEDGE_DEFINE_F32_QC8W_SPMM(16, 1, scalar,
+                            pyedge_f32_spmm_scalar_body, pyedge_f32_spmm_t_scalar_body)

@@ -16,7 +16,7 @@ from pyedge.kernels.checks import check_array, check_finite_positive, check_int,
 from pyedge.kernels.registry import Kernel
 from pyedge.kernels.sparse import block_row_chunks
 from pyedge.tensors.bsr import BSR
-from pyedge.tensors.compressed import BLOCKS
+from pyedge.tensors.compressed import BLOCKS, frozen
 from pyedge.tensors.csr import CSR
 
 OUT_KINDS = {np.dtype(np.int32): 0, np.dtype(np.uint8): 1, np.dtype(np.int8): 2,
@@ -45,8 +45,7 @@ def row_sums(w: CSR | BSR) -> np.ndarray:
         per_block = w.values.reshape(-1, r, c).sum(axis=2, dtype=np.int64)  # [nnzb, r]
         acc = np.zeros((nbr, r), dtype=np.int64)
         np.add.at(acc, brow, per_block)
-        wsum = w._packed["wsum"] = acc.reshape(-1).astype(np.int32)
-        wsum.flags.writeable = False
+        wsum = w._packed["wsum"] = frozen(acc.reshape(-1).astype(np.int32))
     return wsum
 
 

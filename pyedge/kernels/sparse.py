@@ -14,7 +14,7 @@ from pyedge.kernels import registry
 from pyedge.kernels.checks import check_array, resolve_out
 from pyedge.kernels.registry import Kernel
 from pyedge.tensors.bsr import BSR
-from pyedge.tensors.compressed import BLOCKS
+from pyedge.tensors.compressed import BLOCKS, frozen
 from pyedge.tensors.csr import CSR
 
 ACTIVATIONS = ("none", "relu", "relu6", "clamp")
@@ -123,13 +123,13 @@ def block_row_chunks(w, threads: int) -> np.ndarray:
         return bounds
     indptr = w._packed.get("indptr64")
     if indptr is None:
-        indptr = w._packed["indptr64"] = w.indptr.astype(np.int64)
+        indptr = w._packed["indptr64"] = frozen(w.indptr.astype(np.int64))
     nbr = indptr.shape[0] - 1
     nchunks = max(1, min(threads, nbr))
     targets = indptr[-1] * np.arange(nchunks + 1, dtype=np.int64) // nchunks
     bounds = np.searchsorted(indptr, targets, side="left").astype(np.int64)
     bounds[0], bounds[-1] = 0, nbr
-    bounds = w._packed[("chunks", threads)] = np.maximum.accumulate(bounds)
+    bounds = w._packed[("chunks", threads)] = frozen(np.maximum.accumulate(bounds))
     return bounds
 
 

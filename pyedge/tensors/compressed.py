@@ -45,8 +45,6 @@ class BlockCompressed:
     Every array is validated once here and then frozen, so kernels may trust it.
     """
 
-    block: tuple[int, int]
-
     def _init(self, shape, block, indptr, indices, values, scale) -> None:
         if (not isinstance(shape, tuple) or len(shape) != 2
                 or not all(isinstance(s, int | np.integer) and s >= 1 for s in shape)):
@@ -98,13 +96,21 @@ class BlockCompressed:
             scale = frozen(scale)
         elif scale is not None:
             raise ValueError("scale is only used with int8 values")
-        self.shape = (n, k)
-        self.block = (r, c)
-        self.indptr = frozen(indptr)
-        self.indices = frozen(indices)
-        self.values = frozen(values)
-        self.scale = scale
+        self._shape = (n, k)
+        self._block = (r, c)
+        self._indptr = frozen(indptr)
+        self._indices = frozen(indices)
+        self._values = frozen(values)
+        self._scale = scale
         self._packed: dict = {}  # kernel-side layouts derived from the frozen arrays, by name
+
+    # Read-only views: kernels trust these after validation, so they cannot be reassigned.
+    shape = property(lambda self: self._shape, doc="(N, K) of the dense matrix")
+    block = property(lambda self: self._block, doc="(r, c) block shape; (1, 1) for CSR")
+    indptr = property(lambda self: self._indptr, doc="block-row pointers (int32 or int64)")
+    indices = property(lambda self: self._indices, doc="block columns (uint16 or int32)")
+    values = property(lambda self: self._values, doc="stored values (float32 or int8)")
+    scale = property(lambda self: self._scale, doc="per-row float32 scales of int8 values")
 
     @property
     def nnz(self) -> int:

@@ -123,3 +123,10 @@ def test_from_dense_and_bsr_errors(bad, match, rng):
         return
     with pytest.raises((ValueError, TypeError), match=match):
         bad(w)
+
+
+def test_attributes_cannot_be_reassigned(rng):
+    c = CSR.from_dense(_sparse(rng, 4, 4, 0.5))
+    for name in ("shape", "block", "indptr", "indices", "values", "scale"):
+        with pytest.raises(AttributeError):
+            setattr(c, name, None)

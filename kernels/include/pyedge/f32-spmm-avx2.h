@@ -69,13 +69,13 @@ PYEDGE_INLINE void pyedge_f32_spmm_avx2_tile(const size_t R, const size_t C, con
 
 PYEDGE_INLINE void pyedge_f32_spmm_avx2_body(const size_t R, const size_t C, const int Q8,
                                              size_t br0,
-                                             size_t br1, size_t nb, size_t ldx, const int64_t* indptr,
+                                             size_t br1, size_t nb, size_t ldx,
+                                             const int64_t* indptr,
                                              const void* indices, const int idx16,
                                              const float* values, const float* x, float* y,
                                              const pyedge_f32_minmax_params* p) {
   if (Q8) {  /* int8 values have no AVX2 path: portable body */
-    pyedge_f32_spmm_scalar_body(R, C, Q8, br0, br1, nb, ldx, indptr, indices, idx16, values, x,
-                                y, p);
+    pyedge_f32_spmm_scalar_body(R, C, Q8, br0, br1, nb, ldx, indptr, indices, idx16, values, x, y, p);
     return;
   }
   const size_t NV = PYEDGE_F32_SPMM_AVX2_NV(R);
@@ -84,8 +84,7 @@ PYEDGE_INLINE void pyedge_f32_spmm_avx2_body(const size_t R, const size_t C, con
   b0 = PYEDGE_MIN(b0, nb);
   if (b0 > 0)
     for (size_t br = br0; br < br1; br++)
-      pyedge_f32_spmm_avx2_tile(R, C, 1, idx16, br, 0, b0, nb, ldx, indptr, indices, values, x,
-                                y, p);
+      pyedge_f32_spmm_avx2_tile(R, C, 1, idx16, br, 0, b0, nb, ldx, indptr, indices, values, x, y, p);
   for (; b0 + 8 * NV <= nb; b0 += 8 * NV)
     for (size_t br = br0; br < br1; br++)
       pyedge_f32_spmm_avx2_tile(R, C, NV, idx16, br, b0, 8, nb, ldx, indptr, indices, values, x, y,
@@ -96,20 +95,22 @@ PYEDGE_INLINE void pyedge_f32_spmm_avx2_body(const size_t R, const size_t C, con
   for (size_t br = br0; br < br1; br++) {
     switch ((rem + 7) / 8) {
       case 1:
-        pyedge_f32_spmm_avx2_tile(R, C, 1, idx16, br, b0, last, nb, ldx, indptr, indices, values, x,
-                                  y, p);
+        pyedge_f32_spmm_avx2_tile(R, C, 1, idx16, br, b0, last, nb, ldx, indptr, indices, values, x, y, p);
         break;
       case 2:
-        if (NV >= 2) pyedge_f32_spmm_avx2_tile(R, C, 2, idx16, br, b0, last, nb, ldx, indptr, indices, values, x,
-                                  y, p);
+        if (NV >= 2)
+          pyedge_f32_spmm_avx2_tile(R, C, 2, idx16, br, b0, last, nb, ldx, indptr, indices,
+                                    values, x, y, p);
         break;
       case 3:
-        if (NV >= 3) pyedge_f32_spmm_avx2_tile(R, C, 3, idx16, br, b0, last, nb, ldx, indptr, indices, values, x,
-                                  y, p);
+        if (NV >= 3)
+          pyedge_f32_spmm_avx2_tile(R, C, 3, idx16, br, b0, last, nb, ldx, indptr, indices,
+                                    values, x, y, p);
         break;
       default:
-        if (NV >= 4) pyedge_f32_spmm_avx2_tile(R, C, 4, idx16, br, b0, last, nb, ldx, indptr, indices, values, x,
-                                  y, p);
+        if (NV >= 4)
+          pyedge_f32_spmm_avx2_tile(R, C, 4, idx16, br, b0, last, nb, ldx, indptr, indices,
+                                    values, x, y, p);
     }
   }
 }
@@ -178,7 +179,8 @@ PYEDGE_INLINE void pyedge_f32_spmm_t_avx2_block(const size_t R, const size_t C, 
   }
   float lanesum[16];
   PYEDGE_UNROLL
-  for (size_t h = 0; h < H; h++) _mm256_storeu_ps(lanesum + 8 * h, _mm256_add_ps(acc[0][h], acc[1][h]));
+  for (size_t h = 0; h < H; h++)
+    _mm256_storeu_ps(lanesum + 8 * h, _mm256_add_ps(acc[0][h], acc[1][h]));
   float* yb = y + b * n + br * R;
   PYEDGE_UNROLL
   for (size_t r = 0; r < R; r++) {
@@ -199,8 +201,7 @@ PYEDGE_INLINE void pyedge_f32_spmm_t_avx2_body(const size_t R, const size_t C, c
                                                const float* x, float* y,
                                                const pyedge_f32_minmax_params* p) {
   if (Q8) {  /* int8 values have no AVX2 path: portable body */
-    pyedge_f32_spmm_t_scalar_body(R, C, Q8, br0, br1, nb, k, n, indptr, indices, idx16, values,
-                                  x, y, p);
+    pyedge_f32_spmm_t_scalar_body(R, C, Q8, br0, br1, nb, k, n, indptr, indices, idx16, values, x, y, p);
     return;
   }
   for (size_t br = br0; br < br1; br++)

@@ -94,7 +94,8 @@ PYEDGE_INLINE void pyedge_f32_spmm_avx512_tile(const size_t R, const size_t C, c
 
 PYEDGE_INLINE void pyedge_f32_spmm_avx512_body(const size_t R, const size_t C, const int Q8,
                                                size_t br0,
-                                               size_t br1, size_t nb, size_t ldx, const int64_t* indptr,
+                                               size_t br1, size_t nb, size_t ldx,
+                                               const int64_t* indptr,
                                                const void* indices, const int idx16,
                                                const void* values, const float* x, float* y,
                                                const pyedge_f32_minmax_params* p) {
@@ -110,28 +111,31 @@ PYEDGE_INLINE void pyedge_f32_spmm_avx512_body(const size_t R, const size_t C, c
                                   indptr, indices, values, x, y, p);
   for (; b0 + 16 * NV <= nb; b0 += 16 * NV)  /* tiles of nb outer: x tile stays in cache */
     for (size_t br = br0; br < br1; br++)
-      pyedge_f32_spmm_avx512_tile(R, C, Q8, NV, idx16, br, b0, 0xFFFF, nb, ldx, indptr, indices, values,
-                                  x, y, p);
+      pyedge_f32_spmm_avx512_tile(R, C, Q8, NV, idx16, br, b0, 0xFFFF, nb, ldx, indptr, indices,
+                                  values, x, y, p);
   const size_t rem = nb - b0;
   if (rem == 0) return;
   const __mmask16 tail = (__mmask16)(0xFFFFu >> ((16 - rem % 16) % 16));
   for (size_t br = br0; br < br1; br++) {
     switch ((rem + 15) / 16) {
       case 1:
-        pyedge_f32_spmm_avx512_tile(R, C, Q8, 1, idx16, br, b0, tail, nb, ldx, indptr, indices, values,
-                                    x, y, p);
+        pyedge_f32_spmm_avx512_tile(R, C, Q8, 1, idx16, br, b0, tail, nb, ldx, indptr, indices,
+                                    values, x, y, p);
         break;
       case 2:
-        if (NV >= 2) pyedge_f32_spmm_avx512_tile(R, C, Q8, 2, idx16, br, b0, tail, nb, ldx, indptr, indices, values,
-                                    x, y, p);
+        if (NV >= 2)
+          pyedge_f32_spmm_avx512_tile(R, C, Q8, 2, idx16, br, b0, tail, nb, ldx, indptr,
+                                      indices, values, x, y, p);
         break;
       case 3:
-        if (NV >= 3) pyedge_f32_spmm_avx512_tile(R, C, Q8, 3, idx16, br, b0, tail, nb, ldx, indptr, indices, values,
-                                    x, y, p);
+        if (NV >= 3)
+          pyedge_f32_spmm_avx512_tile(R, C, Q8, 3, idx16, br, b0, tail, nb, ldx, indptr,
+                                      indices, values, x, y, p);
         break;
       default:
-        if (NV >= 4) pyedge_f32_spmm_avx512_tile(R, C, Q8, 4, idx16, br, b0, tail, nb, ldx, indptr, indices, values,
-                                    x, y, p);
+        if (NV >= 4)
+          pyedge_f32_spmm_avx512_tile(R, C, Q8, 4, idx16, br, b0, tail, nb, ldx, indptr,
+                                      indices, values, x, y, p);
     }
   }
 }
@@ -139,7 +143,8 @@ PYEDGE_INLINE void pyedge_f32_spmm_avx512_body(const size_t R, const size_t C, c
 /* Values [i, i + 16) under mask m as floats (int8 values widened). */
 PYEDGE_INLINE __m512 pyedge_wload_avx512(const void* values, const int q8, size_t i, __mmask16 m) {
   if (q8)
-    return _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, (const int8_t*)values + i)));
+    return _mm512_cvtepi32_ps(
+        _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, (const int8_t*)values + i)));
   return _mm512_maskz_loadu_ps(m, (const float*)values + i);
 }
 
@@ -262,15 +267,13 @@ PYEDGE_INLINE void pyedge_f32_spmm_t_avx512_body(const size_t R, const size_t C,
       if (R * C == 1)
         pyedge_f32_spmm_t_avx512_csr(4, Q8, idx16, br, b0, k, n, indptr, indices, values, x, y, p);
       else
-        pyedge_f32_spmm_t_avx512_block(R, C, Q8, 4, idx16, br, b0, k, n, indptr, indices, values, x,
-                                       y, p);
+        pyedge_f32_spmm_t_avx512_block(R, C, Q8, 4, idx16, br, b0, k, n, indptr, indices, values, x, y, p);
     }
     for (; b0 < nb; b0++) {
       if (R * C == 1)
         pyedge_f32_spmm_t_avx512_csr(1, Q8, idx16, br, b0, k, n, indptr, indices, values, x, y, p);
       else
-        pyedge_f32_spmm_t_avx512_block(R, C, Q8, 1, idx16, br, b0, k, n, indptr, indices, values, x,
-                                       y, p);
+        pyedge_f32_spmm_t_avx512_block(R, C, Q8, 1, idx16, br, b0, k, n, indptr, indices, values, x, y, p);
     }
   }
 }

@@ -53,7 +53,8 @@ PYEDGE_INLINE void pyedge_f32_spmm_t_scalar_body(const size_t R, const size_t C,
         const size_t col = pyedge_block_col(indices, idx16, j) * C;
         const size_t v0 = (size_t)j * R * C;
         for (size_t r = 0; r < R; r++)
-          for (size_t c = 0; c < C; c++) acc[r] += pyedge_wv(values, Q8, v0 + r * C + c) * xb[col + c];
+          for (size_t c = 0; c < C; c++)
+            acc[r] += pyedge_wv(values, Q8, v0 + r * C + c) * xb[col + c];
       }
       for (size_t r = 0; r < R; r++) {
         const size_t row = br * R + r;

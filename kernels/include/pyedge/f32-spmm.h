@@ -1,4 +1,6 @@
-/* Float32 sparse x dense matmul (CSR = 1x1 blocks, BSR r x c blocks): signatures and params.
+/* Sparse x dense matmul with float32 activations and outputs (CSR = 1x1 blocks, BSR r x c
+ * blocks), float32 values (f32_spmm) or int8 values with per-row scales (f32_qc8w_spmm):
+ * signatures and params.
  *
  * The sparse weight w[N, K] is stored as block rows: block row i (output rows i*R .. i*R+R-1)
  * holds blocks indptr[i] .. indptr[i+1]-1; block j covers columns indices[j]*C .. +C-1 and its
