@@ -14,11 +14,10 @@ import numpy as np
 from pyedge.kernels import registry
 from pyedge.kernels.checks import check_array, check_finite_positive, check_int, resolve_out
 from pyedge.kernels.convgeom import Geometry, geometry
+from pyedge.kernels.qoutput import OUT_KINDS, QRANGE
 from pyedge.kernels.registry import Kernel
 
 FAMILY = "qs8_qc8w_dwconv2d"
-OUT_KINDS = {np.dtype(np.uint8): 1, np.dtype(np.int8): 2}
-QRANGE = {np.dtype(np.uint8): (0, 255), np.dtype(np.int8): (-128, 127)}
 GROUP_BYTES = 1 << 16  # input rows per native call kept within this many bytes
 
 
@@ -132,7 +131,7 @@ def prepare(x, x_zero_point, w, bias_int32, multiplier, out_zero_point=0, out_dt
     lo_x, hi_x = QRANGE[x.dtype]
     zp = _int("x_zero_point", x_zero_point, lo_x, hi_x)
     odt = np.dtype(out_dtype)
-    if odt not in OUT_KINDS:
+    if odt not in QRANGE:
         raise TypeError(f"out_dtype must be uint8 or int8, got {odt}")
     qmin, qmax = QRANGE[odt]
     ozp = _int("out_zero_point", out_zero_point, qmin, qmax)

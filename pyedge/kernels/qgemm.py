@@ -11,20 +11,12 @@ import numpy as np
 
 from pyedge.kernels import registry
 from pyedge.kernels.aligned import aligned_empty
-from pyedge.kernels.checks import (
-    check_array,
-    check_finite_positive,
-    check_int,
-    resolve_out,
-)
+from pyedge.kernels.checks import check_array, check_int, resolve_out
+from pyedge.kernels.qoutput import QRANGE, check_qoutput
 from pyedge.kernels.registry import Kernel
 
 FAMILY = "qs8_qc8w_gemm"
-OUT_KINDS = {np.dtype(np.int32): 0, np.dtype(np.uint8): 1, np.dtype(np.int8): 2,
-             np.dtype(np.float32): 3}
-QRANGE = {np.dtype(np.uint8): (0, 255), np.dtype(np.int8): (-128, 127)}
 MAX_K = 32768  # 255 * 127 * 2 * K must stay below 2**31
-NO_FMIN, NO_FMAX = np.float32(-np.inf), np.float32(np.inf)  # float output without clamp
 
 
 class PackedQC8W:
@@ -109,45 +101,14 @@ def qgemm(a: np.ndarray, a_zero_point: int, w_packed: PackedQC8W,
     if a.dtype == np.int8:  # exact: u8 = s8 + 128, zp_u8 = zp_s8 + 128
         a = a.view(np.uint8) ^ np.uint8(0x80)
         zp += 128
-    odt = np.dtype(out_dtype)
-    if odt not in OUT_KINDS:
-        raise TypeError(f"out_dtype must be int32, uint8, int8 or float32, got {odt}")
-    bias = None
-    if bias_int32 is not None:
-        bias = check_array("bias_int32", bias_int32, (np.int32,), shape=(n,))
-    mult = None
-    if odt != np.int32:
-        if multiplier is None:
-            raise ValueError(f"multiplier is required for out_dtype={odt}")
-        mult = check_finite_positive("multiplier", multiplier, n)
-    elif multiplier is not None:
-        raise ValueError("multiplier is not used for out_dtype=int32; pass None")
-    qmin, qmax, fmin, fmax = 0, 0, NO_FMIN, NO_FMAX
-    ozp = 0
-    if odt in QRANGE:
-        qmin, qmax = QRANGE[odt]
-        ozp = check_int("out_zero_point", out_zero_point, qmin, qmax)
-        if clamp is not None:
-            lo = check_int("clamp[0]", clamp[0], qmin, qmax)
-            hi = check_int("clamp[1]", clamp[1], qmin, qmax)
-            if lo > hi:
-                raise ValueError(f"clamp=({lo}, {hi}) is empty")
-            qmin, qmax = lo, hi
-    elif clamp is not None:
-        if odt == np.int32:
-            raise ValueError("clamp is not supported for out_dtype=int32")
-        fmin, fmax = (np.float32(c) for c in clamp)
-        if np.isnan(fmin) or np.isnan(fmax) or fmin > fmax:
-            raise ValueError(f"clamp={clamp!r} must be two ordered, non-NaN floats")
-    elif out_zero_point not in (0, None):
-        raise ValueError(f"out_zero_point is only used for 8-bit outputs (out_dtype={odt})")
+    q = check_qoutput(n, bias_int32, multiplier, out_zero_point, out_dtype, clamp)
     if out is None:  # 64-byte aligned rows when N allows: whole-cache-line (tile) stores
-        out = aligned_empty(m * n, odt).reshape(m, n)
-    out = resolve_out(out, (m, n), odt)
+        out = aligned_empty(m * n, q.dtype).reshape(m, n)
+    out = resolve_out(out, (m, n), q.dtype)
     threads = registry.config.resolve_threads(num_threads)
     kern = registry.resolve(FAMILY, kernel, m)
-    kern.run(kern.params, a, zp, w_packed.packed_for(kern), w_packed.wsum, bias, mult,
-             OUT_KINDS[odt], ozp, qmin, qmax, fmin, fmax, out, threads)
+    kern.run(kern.params, a, zp, w_packed.packed_for(kern), w_packed.wsum, q.bias, q.multiplier,
+             q.kind, q.zero_point, q.qmin, q.qmax, q.fmin, q.fmax, out, threads)
     return out
 
 

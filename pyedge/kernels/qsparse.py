@@ -12,16 +12,14 @@ from __future__ import annotations
 import numpy as np
 
 from pyedge.kernels import registry
-from pyedge.kernels.checks import check_array, check_finite_positive, check_int, resolve_out
+from pyedge.kernels.checks import check_array, check_int, resolve_out
+from pyedge.kernels.qoutput import QRANGE, check_qoutput
 from pyedge.kernels.registry import Kernel
 from pyedge.kernels.sparse import block_row_chunks
 from pyedge.tensors.bsr import BSR
 from pyedge.tensors.compressed import BLOCKS, frozen
 from pyedge.tensors.csr import CSR
 
-OUT_KINDS = {np.dtype(np.int32): 0, np.dtype(np.uint8): 1, np.dtype(np.int8): 2,
-             np.dtype(np.float32): 3}
-QRANGE = {np.dtype(np.uint8): (0, 255), np.dtype(np.int8): (-128, 127)}
 MAX_K = 32768  # 255 * 127 * 2 * K must stay below 2**31
 
 
@@ -49,41 +47,6 @@ def row_sums(w: CSR | BSR) -> np.ndarray:
     return wsum
 
 
-def _epilogue(n, bias_int32, multiplier, out_zero_point, out_dtype, clamp):
-    odt = np.dtype(out_dtype)
-    if odt not in OUT_KINDS:
-        raise TypeError(f"out_dtype must be int32, uint8, int8 or float32, got {odt}")
-    bias = None
-    if bias_int32 is not None:
-        bias = check_array("bias_int32", bias_int32, (np.int32,), shape=(n,))
-    mult = None
-    if odt != np.int32:
-        if multiplier is None:
-            raise ValueError(f"multiplier is required for out_dtype={odt}")
-        mult = check_finite_positive("multiplier", multiplier, n)
-    elif multiplier is not None:
-        raise ValueError("multiplier is not used for out_dtype=int32; pass None")
-    qmin, qmax, fmin, fmax, ozp = 0, 0, -np.inf, np.inf, 0
-    if odt in QRANGE:
-        qmin, qmax = QRANGE[odt]
-        ozp = check_int("out_zero_point", out_zero_point, qmin, qmax)
-        if clamp is not None:
-            lo = check_int("clamp[0]", clamp[0], qmin, qmax)
-            hi = check_int("clamp[1]", clamp[1], qmin, qmax)
-            if lo > hi:
-                raise ValueError(f"clamp=({lo}, {hi}) is empty")
-            qmin, qmax = lo, hi
-    elif clamp is not None:
-        if odt == np.int32:
-            raise ValueError("clamp is not supported for out_dtype=int32")
-        fmin, fmax = (float(v) for v in clamp)
-        if np.isnan(fmin) or np.isnan(fmax) or fmin > fmax:
-            raise ValueError(f"clamp={clamp!r} must be two ordered, non-NaN floats")
-    elif out_zero_point not in (0, None):
-        raise ValueError(f"out_zero_point is only used for 8-bit outputs (out_dtype={odt})")
-    return odt, bias, mult, ozp, qmin, qmax, np.float32(fmin), np.float32(fmax)
-
-
 def _call(w, x, transposed, x_zero_point, bias_int32, multiplier, out_zero_point, out_dtype,
           clamp, out, num_threads, kernel):
     if type(w) is not CSR and type(w) is not BSR:  # exact types: their arrays are validated
@@ -102,16 +65,15 @@ def _call(w, x, transposed, x_zero_point, bias_int32, multiplier, out_zero_point
     if x.dtype == np.int8:  # exact: u8 = s8 + 128, zp_u8 = zp_s8 + 128
         x = x.view(np.uint8) ^ np.uint8(0x80)
         zp += 128
-    odt, bias, mult, ozp, qmin, qmax, fmin, fmax = _epilogue(
-        n, bias_int32, multiplier, out_zero_point, out_dtype, clamp)
+    q = check_qoutput(n, bias_int32, multiplier, out_zero_point, out_dtype, clamp)
     shape = (x.shape[0], n) if transposed else (n, x.shape[1])
-    out = resolve_out(out, shape, odt)
+    out = resolve_out(out, shape, q.dtype)
     if np.shares_memory(out, x):
         raise ValueError("out must not overlap x")
     threads = registry.config.resolve_threads(num_threads)
     kern = registry.resolve(family_of(w.block), kernel)
-    kern.run(kern.params, transposed, w, x, zp, row_sums(w), bias, mult, OUT_KINDS[odt], ozp,
-             qmin, qmax, fmin, fmax, out, threads)
+    kern.run(kern.params, transposed, w, x, zp, row_sums(w), q.bias, q.multiplier, q.kind,
+             q.zero_point, q.qmin, q.qmax, q.fmin, q.fmax, out, threads)
     return out
 
 
