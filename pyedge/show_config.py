@@ -19,6 +19,8 @@ def config_summary() -> dict:
         "cpu_features": sorted(f for f, on in feats.items() if on),
         "best_isa": best_isa(),
         "selected": {fam: registry.select(fam).name for fam in registry.families()},
+        "selected_large_m": {fam: registry.select(fam, registry.MAX_MIN_M).name
+                             for fam in registry.families()},
         "available": {fam: [k.name for k in registry.kernels(fam)]
                       for fam in registry.families()},
     }
@@ -33,7 +35,8 @@ def show_config(file=None) -> None:
     print(f"cpu features     : {' '.join(s['cpu_features']) or '(none detected)'}", file=file)
     print(f"best native ISA  : {s['best_isa']}", file=file)
     for fam, name in s["selected"].items():
-        print(f"{fam:<17}: {name}", file=file)
-        others = [k for k in s["available"][fam] if k != name]
+        big = s["selected_large_m"][fam]
+        print(f"{fam:<17}: {name}" + (f" (many rows: {big})" if big != name else ""), file=file)
+        others = [k for k in s["available"][fam] if k not in (name, big)]
         if others:
             print(f"{'':<17}  also: {', '.join(others)}", file=file)
