@@ -34,9 +34,11 @@ def show_config(file=None) -> None:
     print(f"threads          : {s['num_threads']}", file=file)
     print(f"cpu features     : {' '.join(s['cpu_features']) or '(none detected)'}", file=file)
     print(f"best native ISA  : {s['best_isa']}", file=file)
+    width = max(len(f) for f in s["selected"])
     for fam, name in s["selected"].items():
         big = s["selected_large_m"][fam]
-        print(f"{fam:<17}: {name}" + (f" (many rows: {big})" if big != name else ""), file=file)
+        extra = f" (many rows: {big})" if big != name else ""
+        print(f"{fam:<{width}}: {name}{extra}", file=file)
         others = [k for k in s["available"][fam] if k not in (name, big)]
         if others:
-            print(f"{'':<17}  also: {', '.join(others)}", file=file)
+            print(f"{'':<{width}}  also: {', '.join(others)}", file=file)
