@@ -18,6 +18,7 @@ import numpy as np
 from pyedge.importers import onnx_layout
 from pyedge.importers.onnx_fold import FOLD
 from pyedge.importers.onnx_patterns import MATCHERS
+from pyedge.importers.onnx_qchain import fold_lookup_chains
 from pyedge.runtime import GraphBuilder, GraphError, Model
 
 OPSETS = range(11, 22)
@@ -150,6 +151,7 @@ class _Importer:
             if name in self.consts:
                 raise GraphError(f"graph output {o.name!r} is a constant")
             self.b.output(name)
+        fold_lookup_chains(self.b)
         self._prune()
         return self.b.graph(), self.b.weights
 

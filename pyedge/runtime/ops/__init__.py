@@ -38,6 +38,7 @@ MODULES: dict[str, str] = {
     "Pow": "pow",
     "QConv": "qconv",
     "QGemm": "qgemm",
+    "QLookup": "qlookup",
     "QuantizeLinear": "quantize_linear",
     "ReduceMean": "reduce_mean",
     "Relu": "relu",
