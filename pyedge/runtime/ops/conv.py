@@ -7,8 +7,10 @@ depthwise layers (group == C_in) go straight to the depthwise kernel.
 
 import numpy as np
 
-from pyedge import kernels
+from pyedge import config, kernels
 from pyedge.kernels import registry
+from pyedge.kernels.convgeom import activation_bounds, geometry
+from pyedge.kernels.dwconv2d import pick, run_rows
 from pyedge.kernels.epilogue import ACTIVATIONS
 from pyedge.runtime.ops.spec import FLOATS, Bound, OpSpec
 from pyedge.runtime.ops.window import out_size, pads, pair
@@ -54,12 +56,16 @@ def _bind(ctx):
     clamp = None if clamp is None else tuple(clamp)
     if group > 1 and w.shape[3] == 1:  # depthwise (C_in / group == 1)
         wd = np.ascontiguousarray(w[..., 0].transpose(1, 2, 0))  # [KH, KW, C_out]
+        if w.shape[0] == group:  # one output per channel: geometry and kernel bound per shape
+            return _bind_depthwise(wd, bias, stride, pad, dil, act, clamp)
 
         def run(ins, outs):
             kernels.depthwise_conv2d(ins[0], wd, bias, stride, pad, dil, act, clamp,
                                      out=outs[0])
 
         return Bound(run, "f32_dwconv2d")
+    if group == 1 and w.shape[1:3] == (1, 1) and stride == (1, 1) and not any(pad):
+        return _bind_pointwise(w, bias, act, clamp)
     packed = kernels.pack_conv_f32w(np.ascontiguousarray(w), group)
 
     def run(ins, outs):
@@ -71,6 +77,44 @@ def _bind(ctx):
     except (KeyError, RuntimeError):
         gemm = "gemm"
     return Bound(run, f"f32_conv2d_im2col+{gemm}")
+
+
+def _bind_pointwise(w, bias, act, clamp):
+    """1x1 stride-1 unpadded conv: straight to the packed GEMM kernel (checked at load)."""
+    cout, cin = w.shape[0], w.shape[3]
+    packed = kernels.pack_f32w(np.ascontiguousarray(w.reshape(cout, cin)))
+    kern = registry.resolve("f32_gemm_minmax", None)
+    buf = packed.packed_for(kern)
+    lo, hi = (np.float32(v) for v in activation_bounds(act, clamp))
+    run_kernel, params = kern.run, kern.params
+
+    def run(ins, outs):
+        x = ins[0]
+        if x.size:
+            run_kernel(params, x.reshape(-1, cin), buf, bias, outs[0].reshape(-1, cout), lo,
+                       hi, config.get_num_threads())
+
+    return Bound(run, f"f32_conv2d_1x1+{kern.name}")
+
+
+def _bind_depthwise(wd, bias, stride, pad, dil, act, clamp):
+    """Depthwise conv with one output per channel: geometry and kernel cached per shape."""
+    kh, kw, c = wd.shape
+    bias = np.zeros(c, np.float32) if bias is None else np.ascontiguousarray(bias)
+    lo, hi = activation_bounds(act, clamp)
+    bound: dict[tuple, tuple] = {}
+
+    def run(ins, outs):
+        x = ins[0]
+        b = bound.get(x.shape)
+        if b is None:
+            g = geometry(x.shape[1], x.shape[2], kh, kw, stride, pad, dil)
+            b = bound[x.shape] = (pick(g, None), g)
+        if x.size:
+            run_rows(b[0], x, wd, bias, outs[0], b[1], lo, hi, 0, config.get_num_threads())
+
+    nominal = geometry(16 * kh * dil[0], 16 * kw * dil[1], kh, kw, stride, pad, dil)
+    return Bound(run, pick(nominal, None).name)  # the family depends on kernel/stride only
 
 
 SPEC = OpSpec(_infer, _bind)
