@@ -55,6 +55,9 @@ MODULES: dict[str, str] = {
     "Tanh": "tanh",
     "Transpose": "transpose",
     "Unsqueeze": "unsqueeze",
+    "LinearCodebook": "linear_codebook",
+    "LinearInt4": "linear_int4",
+    "LinearSparse": "linear_sparse",
     "Linear": "gemm",  # Gemm with transB defaulting to 1 (w[N, K])
     "LayerNorm": "layer_norm",  # = LayerNormalization
 }
