@@ -59,3 +59,27 @@ def test_qlinear_conv_matches_onnxruntime(per_channel, rng, tmp_path):
     got = model(x)
     assert got.shape == want.shape
     assert np.abs(got - want).max() <= 0.4 * 1.0001  # one unit of the output scale
+
+
+def test_qlinear_matmul_matches_onnxruntime(rng, tmp_path):
+    inits = [numpy_helper.from_array(np.asarray(v), name) for name, v in [
+        ("xs", np.float32(0.05)), ("xz", np.uint8(120)),
+        ("w", rng.integers(-127, 128, (24, 10), dtype=np.int8)),
+        ("ws", (rng.random(10) * 0.02 + 0.005).astype(np.float32)),
+        ("wz", np.zeros(10, np.int8)), ("ys", np.float32(0.3)), ("yz", np.uint8(128))]]
+    nodes = [helper.make_node("QuantizeLinear", ["x", "xs", "xz"], ["xq"]),
+             helper.make_node("QLinearMatMul", ["xq", "xs", "xz", "w", "ws", "wz", "ys", "yz"],
+                              ["yq"]),
+             helper.make_node("DequantizeLinear", ["yq", "ys", "yz"], ["y"])]
+    graph = helper.make_graph(
+        nodes, "qmm", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 24])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 10])], inits)
+    path = tmp_path / "qmm.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)],
+                                ir_version=8), path)
+    model = pyedge.from_onnx(path)
+    assert "QGemm" in [n.op for n in model.graph.nodes]
+    x = rng.standard_normal((5, 24)).astype(np.float32)
+    want = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(
+        None, {"x": x})[0]
+    assert np.abs(model(x) - want).max() <= 0.3 * 1.0001
