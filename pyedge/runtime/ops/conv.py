@@ -5,6 +5,8 @@ activation (none/relu/relu6/clamp with clamp=[lo, hi]). Weights are packed once 
 depthwise layers (group == C_in) go straight to the depthwise kernel.
 """
 
+import threading
+
 import numpy as np
 
 from pyedge import config, kernels
@@ -66,6 +68,8 @@ def _bind(ctx):
         return Bound(run, "f32_dwconv2d")
     if group == 1 and w.shape[1:3] == (1, 1) and stride == (1, 1) and not any(pad):
         return _bind_pointwise(w, bias, act, clamp)
+    if group == 1:
+        return _bind_im2col(w, bias, stride, pad, dil, act, clamp)
     packed = kernels.pack_conv_f32w(np.ascontiguousarray(w), group)
 
     def run(ins, outs):
@@ -95,6 +99,54 @@ def _bind_pointwise(w, bias, act, clamp):
                        hi, config.get_num_threads())
 
     return Bound(run, f"f32_conv2d_1x1+{kern.name}")
+
+
+def _bind_im2col(w, bias, stride, pad, dil, act, clamp):
+    """Dense conv as im2col + packed GEMM with per-thread buffers kept across runs.
+
+    The padded input's border is zeroed once (only the interior is rewritten each run) and
+    the patch matrix is reused, so a run allocates nothing.
+    """
+    cout, kh, kw, cin = w.shape
+    packed = kernels.pack_f32w(np.ascontiguousarray(w.reshape(cout, -1)))
+    kern = registry.resolve("f32_gemm_minmax", None)
+    buf = packed.packed_for(kern)
+    lo, hi = (np.float32(v) for v in activation_bounds(act, clamp))
+    run_kernel, params = kern.run, kern.params
+    local = threading.local()
+    t, lf, bt, r = pad
+
+    def buffers(x):
+        cache = getattr(local, "cache", None)
+        if cache is None:
+            cache = local.cache = {}
+        b = cache.get(x.shape)
+        if b is None:
+            n, ih, iw, _ = x.shape
+            g = geometry(ih, iw, kh, kw, stride, pad, dil)
+            xp = np.zeros((n, ih + t + bt, iw + lf + r, cin), np.float32)
+            s0, s1, s2, s3 = xp.strides
+            win = np.lib.stride_tricks.as_strided(  # view [N, OH, OW, KH, KW, C]
+                xp, (n, g.oh, g.ow, kh, kw, cin),
+                (s0, g.sh * s1, g.sw * s2, g.dh * s1, g.dw * s2, s3), writeable=False)
+            cols = np.empty((n * g.oh * g.ow, kh * kw * cin), np.float32)  # [M, K]
+            b = cache[x.shape] = (xp[:, t:t + ih, lf:lf + iw], win,
+                                  cols.reshape(win.shape), cols)
+            while len(cache) > 4:
+                cache.pop(next(iter(cache)))
+        return b
+
+    def run(ins, outs):
+        x = ins[0]
+        if not x.size:
+            return
+        interior, win, cols6, cols = buffers(x)
+        np.copyto(interior, x)
+        np.copyto(cols6, win)
+        run_kernel(params, cols, buf, bias, outs[0].reshape(-1, cout), lo, hi,
+                   config.get_num_threads())
+
+    return Bound(run, f"f32_conv2d_im2col+{kern.name}")
 
 
 def _bind_depthwise(wd, bias, stride, pad, dil, act, clamp):
