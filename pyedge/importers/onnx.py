@@ -25,7 +25,7 @@ OPSETS = range(11, 22)
 SAME = {"Relu": "Relu", "Sigmoid": "Sigmoid", "Tanh": "Tanh", "Erf": "Erf",
         "HardSwish": "HardSwish", "Add": "Add", "Sub": "Sub", "Mul": "Mul", "Div": "Div",
         "Pow": "Pow", "Sqrt": "Sqrt", "MatMul": "MatMul"}
-NOT_YET = ("ConvTranspose", "ConvInteger")
+NOT_YET = ("ConvInteger",)
 
 
 class _Importer:

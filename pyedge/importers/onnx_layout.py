@@ -121,6 +121,27 @@ def _qconv(im, node, attrs, strides, dil, pads) -> bool:
     return True
 
 
+def conv_transpose(im, node, attrs) -> bool:
+    """ConvTranspose (2-D, group 1, explicit pads) -> NHWC ConvTranspose, w[C_in, KH, KW, C_out]."""
+    w = im.const(node.input[1])
+    if w is None or w.ndim != 4 or _dims(im, node.input[0]) is None:
+        raise ValueError("needs a 4-D input and constant 4-D weights (2-D transposed conv)")
+    if attrs.get("group", 1) != 1 or "output_shape" in attrs or attrs.get(
+            "auto_pad", "NOTSET") not in ("NOTSET", "VALID"):
+        raise ValueError("supported with group=1, explicit pads and no output_shape")
+    im.consts[node.input[1] + ".ihwo"] = np.ascontiguousarray(w.transpose(0, 2, 3, 1),
+                                                              dtype=np.float32)
+    ins = [to_nhwc(im, node.input[0]), node.input[1] + ".ihwo"]
+    if len(node.input) > 2 and node.input[2]:
+        ins.append(node.input[2])
+    pads = [0, 0, 0, 0] if attrs.get("auto_pad") == "VALID" else list(attrs.get("pads", [0] * 4))
+    im.emit("ConvTranspose", ins, node, strides=list(attrs.get("strides", [1, 1])),
+            dilations=list(attrs.get("dilations", [1, 1])), pads=pads,
+            output_padding=list(attrs.get("output_padding", [0, 0])))
+    im.nhwc.add(node.output[0])
+    return True
+
+
 def qlinear_conv(im, node, attrs) -> bool:
     """QLinearConv (x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp[, B]) -> one QConv."""
     x_scale, x_zp, wq, w_scale, w_zp, y_scale, y_zp = (im.const(n) for n in node.input[1:8])
@@ -325,6 +346,8 @@ LAYOUT = {"Conv": conv, "BatchNormalization": batch_norm, "MaxPool": pool,
           "Sub": binary, "Mul": binary, "Div": binary, "Concat": concat, "Flatten": flatten,
           "ReduceMean": reduce_mean, "Identity": identity, "Dropout": identity,
           "QuantizeLinear": qdq, "DequantizeLinear": qdq, "QLinearConv": qlinear_conv,
+          "ConvTranspose": conv_transpose,
           **{op: unary for op in UNARY}}
 """Ops converted in NHWC when an input is NHWC (Conv and the pools always are)."""
-STARTS_NHWC = ("Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "QLinearConv")
+STARTS_NHWC = ("Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "QLinearConv",
+               "ConvTranspose")
