@@ -7,7 +7,9 @@ chains such as DequantizeLinear -> BatchNormalization -> QuantizeLinear into it.
 
 import numpy as np
 
-from pyedge.kernels import lut_channels, registry
+from pyedge import config
+from pyedge.kernels import registry
+from pyedge.kernels.qlut import FAMILY
 from pyedge.runtime.ops.quant_params import QDTYPES
 from pyedge.runtime.ops.spec import Bound, OpSpec
 from pyedge.runtime.shapes import TensorType, known
@@ -33,12 +35,18 @@ def _infer(ctx):
 
 def _bind(ctx):
     _, table = _check(ctx)
-    table = np.ascontiguousarray(table)
+    table = np.ascontiguousarray(table).view(np.uint8)
+    kern = registry.resolve(FAMILY, None)  # the shapes were checked: call the kernel directly
+    run_kernel = kern.run
 
     def run(ins, outs):
-        lut_channels(ins[0], table, out=outs[0])
+        x = ins[0]
+        c = x.shape[-1]
+        if x.size:
+            run_kernel(x.view(np.uint8).reshape(-1, c), table,
+                       outs[0].view(np.uint8).reshape(-1, c), config.get_num_threads())
 
-    return Bound(run, registry.select("x8_lut_channels").name)
+    return Bound(run, kern.name)
 
 
 SPEC = OpSpec(_infer, _bind)
