@@ -27,13 +27,14 @@ def _activation(ctx: NodeCtx):
     return act, None if clamp is None else tuple(clamp)
 
 
-def encoded_linear(n_weights: int, shape: Callable, build: Callable, token: str,
+def encoded_linear(n_weights: int, shape: Callable, build: Callable,
                    n_required: int | None = None) -> OpSpec:
     """An OpSpec for ``x`` + ``n_weights`` encoding tensors + optional bias.
 
     ``shape(ctx, tensors)`` returns the weight's (N, K) cheaply (inference runs for every new
     input shape); ``build(ctx, tensors)`` (once, at load) validates the encoding, packs it and
-    returns ``run_kernel(x2d, bias, out2d)`` computing ``x2d @ w.T + bias`` into ``out2d``.
+    returns ``(run_kernel, kernel_name)``, ``run_kernel(x2d, bias, out2d)`` computing
+    ``x2d @ w.T + bias`` into ``out2d``.
     TypeError/ValueError from either become node errors. Only the first ``n_required``
     (default all) weight tensors are required; later ones may be absent ("").
     """
@@ -64,7 +65,7 @@ def encoded_linear(n_weights: int, shape: Callable, build: Callable, token: str,
         _, tensors, (n, k), bias = check(ctx)
         act, clamp = _activation(ctx)
         try:
-            run_kernel = build(ctx, tensors)
+            run_kernel, kernel_name = build(ctx, tensors)
         except (TypeError, ValueError) as exc:
             raise ctx.fail(f"weights do not form a valid encoding: {exc}") from None
         bias = None if bias is None else np.ascontiguousarray(bias)
@@ -77,6 +78,6 @@ def encoded_linear(n_weights: int, shape: Callable, build: Callable, token: str,
                 if act != "none":
                     apply_epilogue(y, None, act, clamp)
 
-        return Bound(run, token)
+        return Bound(run, kernel_name)
 
     return OpSpec(infer, bind)

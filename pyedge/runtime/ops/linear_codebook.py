@@ -6,6 +6,8 @@ Runs pyedge.kernels.gemm_lut.
 """
 
 from pyedge import kernels
+from pyedge.kernels import registry
+from pyedge.kernels.lut import FAMILIES
 from pyedge.runtime.ops.encoded import encoded_linear
 from pyedge.tensors import Codebook
 
@@ -22,7 +24,7 @@ def _build(ctx, tensors):
     def run(x, bias, out):
         kernels.gemm_lut(x, packed, bias, out=out)
 
-    return run
+    return run, registry.select(FAMILIES[enc.bits]).name
 
 
-SPEC = encoded_linear(2, _shape, _build, "f32_lut_gemm")
+SPEC = encoded_linear(2, _shape, _build)

@@ -5,6 +5,8 @@ int8 activations), activation / clamp as Gemm. Runs pyedge.kernels.gemm_qc4w.
 """
 
 from pyedge import kernels
+from pyedge.kernels import registry
+from pyedge.kernels.qc4w import ACTIVATIONS
 from pyedge.runtime.ops.encoded import encoded_linear
 from pyedge.tensors import Int4Grouped
 
@@ -25,7 +27,7 @@ def _build(ctx, tensors):
     def run(x, bias, out):
         kernels.gemm_qc4w(x, packed, bias, acts, out=out)
 
-    return run
+    return run, registry.select(ACTIVATIONS[acts]).name
 
 
-SPEC = encoded_linear(2, _shape, _build, "f32_qc4w_gemm")
+SPEC = encoded_linear(2, _shape, _build)

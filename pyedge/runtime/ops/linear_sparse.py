@@ -6,6 +6,8 @@ convolution on NHWC input (channels last). Runs pyedge.kernels.spmm_t.
 """
 
 from pyedge import kernels
+from pyedge.kernels import registry
+from pyedge.kernels.sparse import family_of
 from pyedge.runtime.ops.encoded import encoded_linear
 from pyedge.tensors import BSR, CSR
 
@@ -28,7 +30,7 @@ def _build(ctx, tensors):
     def run(x, bias, out):
         kernels.spmm_t(x, enc, bias, out=out)
 
-    return run
+    return run, registry.select(family_of(enc.block, enc.values.dtype)).name
 
 
-SPEC = encoded_linear(4, _shape, _build, "f32_spmm_t", n_required=3)
+SPEC = encoded_linear(4, _shape, _build, n_required=3)
