@@ -18,13 +18,14 @@ import numpy as np
 from pyedge.importers import onnx_layout
 from pyedge.importers.onnx_fold import FOLD
 from pyedge.importers.onnx_patterns import MATCHERS
+from pyedge.importers.onnx_qchain import fold_lookup_chains
 from pyedge.runtime import GraphBuilder, GraphError, Model
 
 OPSETS = range(11, 22)
 SAME = {"Relu": "Relu", "Sigmoid": "Sigmoid", "Tanh": "Tanh", "Erf": "Erf",
         "HardSwish": "HardSwish", "Add": "Add", "Sub": "Sub", "Mul": "Mul", "Div": "Div",
         "Pow": "Pow", "Sqrt": "Sqrt", "MatMul": "MatMul"}
-NOT_YET = ("ConvTranspose", "ConvInteger", "QLinearConv")
+NOT_YET = ("ConvInteger",)
 
 
 class _Importer:
@@ -150,6 +151,7 @@ class _Importer:
             if name in self.consts:
                 raise GraphError(f"graph output {o.name!r} is a constant")
             self.b.output(name)
+        fold_lookup_chains(self.b)
         self._prune()
         return self.b.graph(), self.b.weights
 
@@ -302,6 +304,25 @@ def _qgemm(im, node) -> bool:
             out_dtype=out_dtype)
     im.skip.add(id(q))
     return True
+
+
+def _qlinear_matmul(im, node, attrs):
+    """QLinearMatMul (a, a_scale, a_zp, b, b_scale, b_zp, y_scale, y_zp) -> one QGemm."""
+    a_scale, a_zp, bq, b_scale, b_zp, y_scale, y_zp = (im.const(n) for n in node.input[1:8])
+    if (bq is None or bq.dtype != np.int8 or bq.ndim != 2 or np.any(bq == -128)
+            or any(v is None or v.size != 1 for v in (a_scale, a_zp, y_scale, y_zp))
+            or b_scale is None or b_scale.size not in (1, bq.shape[1])
+            or (b_zp is not None and np.any(b_zp != 0)) or im.const(node.input[0]) is not None):
+        raise ValueError("QLinearMatMul needs a computed input with constant per-tensor "
+                         "quantization and constant int8 symmetric weights in [-127, 127] "
+                         "(per tensor or per column)")
+    stem = node.input[3]
+    im.consts[stem + ".T"] = np.ascontiguousarray(bq.T)  # canonical w[N, K]
+    im.consts[stem + ".scale"] = np.ascontiguousarray(
+        np.broadcast_to(b_scale.reshape(-1), (bq.shape[1],)), dtype=np.float32)
+    im.emit("QGemm", [node.input[0], stem + ".T", stem + ".scale"], node,
+            x_scale=float(a_scale), x_zero_point=int(a_zp), y_scale=float(y_scale),
+            y_zero_point=int(y_zp), out_dtype=np.dtype(y_zp.dtype).name)
 
 
 def _linear(im, node, b):
@@ -525,6 +546,7 @@ CONVERT = {
     "Resize": _resize,
     "QuantizeLinear": _with_attrs("QuantizeLinear", "axis"),
     "DequantizeLinear": _with_attrs("DequantizeLinear", "axis"),
+    "QLinearMatMul": _qlinear_matmul,
     "Identity": _identity,
     "Dropout": _identity,
     "Cast": _cast,

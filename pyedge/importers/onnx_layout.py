@@ -121,6 +121,59 @@ def _qconv(im, node, attrs, strides, dil, pads) -> bool:
     return True
 
 
+def conv_transpose(im, node, attrs) -> bool:
+    """ConvTranspose (2-D, group 1, explicit pads) -> NHWC ConvTranspose, w[C_in, KH, KW, C_out]."""
+    w = im.const(node.input[1])
+    if w is None or w.ndim != 4 or _dims(im, node.input[0]) is None:
+        raise ValueError("needs a 4-D input and constant 4-D weights (2-D transposed conv)")
+    if attrs.get("group", 1) != 1 or "output_shape" in attrs or attrs.get(
+            "auto_pad", "NOTSET") not in ("NOTSET", "VALID"):
+        raise ValueError("supported with group=1, explicit pads and no output_shape")
+    im.consts[node.input[1] + ".ihwo"] = np.ascontiguousarray(w.transpose(0, 2, 3, 1),
+                                                              dtype=np.float32)
+    ins = [to_nhwc(im, node.input[0]), node.input[1] + ".ihwo"]
+    if len(node.input) > 2 and node.input[2]:
+        ins.append(node.input[2])
+    pads = [0, 0, 0, 0] if attrs.get("auto_pad") == "VALID" else list(attrs.get("pads", [0] * 4))
+    im.emit("ConvTranspose", ins, node, strides=list(attrs.get("strides", [1, 1])),
+            dilations=list(attrs.get("dilations", [1, 1])), pads=pads,
+            output_padding=list(attrs.get("output_padding", [0, 0])))
+    im.nhwc.add(node.output[0])
+    return True
+
+
+def qlinear_conv(im, node, attrs) -> bool:
+    """QLinearConv (x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp[, B]) -> one QConv."""
+    x_scale, x_zp, wq, w_scale, w_zp, y_scale, y_zp = (im.const(n) for n in node.input[1:8])
+    bias = im.const(node.input[8]) if len(node.input) > 8 and node.input[8] else None
+    if (wq is None or wq.dtype != np.int8 or wq.ndim != 4 or np.any(wq == -128)
+            or any(v is None or v.size != 1 for v in (x_scale, x_zp, y_scale, y_zp))
+            or w_scale is None or w_scale.size not in (1, wq.shape[0])
+            or (w_zp is not None and np.any(w_zp != 0))
+            or (bias is not None and bias.dtype != np.int32)):
+        raise ValueError("QLinearConv needs constant per-tensor x/y quantization, int8 "
+                         "symmetric weights in [-127, 127] (per tensor or per output channel) "
+                         "and an int32 bias")
+    k = list(wq.shape[2:])
+    strides = list(attrs.get("strides", [1, 1]))
+    dil = list(attrs.get("dilations", [1, 1]))
+    pads = _auto_pads(im, node, attrs, k, strides, dil)
+    stem = node.input[3]
+    im.consts[stem + ".ohwi"] = np.ascontiguousarray(wq.transpose(TO_NHWC))
+    im.consts[stem + ".scale"] = np.ascontiguousarray(
+        np.broadcast_to(w_scale.reshape(-1), (wq.shape[0],)), dtype=np.float32)
+    ins = [to_nhwc(im, node.input[0]), stem + ".ohwi", stem + ".scale"]
+    if bias is not None:
+        im.consts[node.input[8] + ".i32"] = np.ascontiguousarray(bias.reshape(-1))
+        ins.append(node.input[8] + ".i32")
+    im.emit("QConv", ins, node, strides=strides, dilations=dil, pads=pads,
+            group=attrs.get("group", 1), x_scale=float(x_scale), x_zero_point=int(x_zp),
+            y_scale=float(y_scale), y_zero_point=int(y_zp),
+            out_dtype=np.dtype(y_zp.dtype).name)
+    im.nhwc.add(node.output[0])
+    return True
+
+
 def qdq(im, node, attrs) -> bool:
     """Per-tensor QuantizeLinear/DequantizeLinear are elementwise: they keep NHWC."""
     scale = im.const(node.input[1])
@@ -292,7 +345,9 @@ LAYOUT = {"Conv": conv, "BatchNormalization": batch_norm, "MaxPool": pool,
           "AveragePool": pool, "GlobalAveragePool": global_pool, "Add": binary,
           "Sub": binary, "Mul": binary, "Div": binary, "Concat": concat, "Flatten": flatten,
           "ReduceMean": reduce_mean, "Identity": identity, "Dropout": identity,
-          "QuantizeLinear": qdq, "DequantizeLinear": qdq,
+          "QuantizeLinear": qdq, "DequantizeLinear": qdq, "QLinearConv": qlinear_conv,
+          "ConvTranspose": conv_transpose,
           **{op: unary for op in UNARY}}
 """Ops converted in NHWC when an input is NHWC (Conv and the pools always are)."""
-STARTS_NHWC = ("Conv", "MaxPool", "AveragePool", "GlobalAveragePool")
+STARTS_NHWC = ("Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "QLinearConv",
+               "ConvTranspose")

@@ -22,6 +22,7 @@ from pyedge.kernels.pool import avg_pool2d, global_avg_pool2d, max_pool2d
 from pyedge.kernels.qc4w import PackedQC4W, gemm_qc4w, pack_qc4w
 from pyedge.kernels.qdwconv2d import PackedDWQ, depthwise_conv2d_q, pack_dw_qc8w
 from pyedge.kernels.qgemm import PackedQC8W, pack_qc8w, qgemm
+from pyedge.kernels.qlut import lut_channels
 from pyedge.kernels.qsparse import qspmm, qspmm_t
 from pyedge.kernels.registry import Kernel, available, select
 from pyedge.kernels.sgemm import PackedF32W, pack_f32w, sgemm
@@ -39,4 +40,5 @@ __all__ = [
     "depthwise_separable", "depthwise_separable_q",
     "max_pool2d", "avg_pool2d", "global_avg_pool2d",
     "activation", "activation_lut", "apply_lut", "add_q",
+    "lut_channels",
 ]

@@ -101,6 +101,36 @@ class GraphBuilder:
         self._nodes.append(Node(name, op, tuple(names), tuple(outs), attrs))
         return outs[0] if len(outs) == 1 else tuple(outs)
 
+    def linear_encoded(self, x: str, w, bias: np.ndarray | None = None, *,
+                       name: str | None = None, **attrs) -> str:
+        """Append ``y = act(x @ w.T + bias)`` with weight-only encoded ``w[N, K]``.
+
+        ``w`` is a pyedge.tensors Int4Grouped, Codebook, CSR or BSR; its fields are stored as
+        plain tensors ``{name}.w.<field>`` in canonical layout (LinearInt4, LinearCodebook or
+        LinearSparse node). ``attrs``: activation/clamp, and activations="qd8" for int4.
+        """
+        from pyedge.tensors import BSR, CSR, Codebook, Int4Grouped
+
+        name = self._fresh("linear") if name is None else name
+        if isinstance(w, Int4Grouped):
+            op, fields, extra = "LinearInt4", {"q": w.q, "scale": w.scale}, {
+                "group_size": w.group_size}
+        elif isinstance(w, Codebook):
+            op, fields, extra = "LinearCodebook", {"indices": w.indices, "levels": w.levels}, {
+                "bits": w.bits, "k": w.shape[1]}
+        elif isinstance(w, CSR | BSR):
+            op, fields = "LinearSparse", {"indptr": w.indptr, "indices": w.indices,
+                                          "values": w.values, "scale": w.scale}
+            extra = {"k": w.shape[1], "block": list(w.block)}
+        else:
+            raise TypeError(f"w must be Int4Grouped, Codebook, CSR or BSR, got "
+                            f"{type(w).__name__}")
+        ins = [x] + [None if v is None else self.weight(f"{name}.w.{f}", np.asarray(v))
+                     for f, v in fields.items()]
+        if bias is not None:
+            ins.append(self.weight(f"{name}.b", np.ascontiguousarray(bias, dtype=np.float32)))
+        return self.node(op, ins, name=name, **extra, **attrs)
+
     def output(self, *names: str) -> None:
         """Mark values as graph outputs (in order)."""
         self._outputs.extend(names)

@@ -11,6 +11,23 @@ def _encoding(weights: list[np.ndarray]) -> str:
     return "+".join(sorted({w.dtype.name for w in weights})) if weights else "-"
 
 
+def _weight_only(node, ws: list[np.ndarray], n: int) -> tuple[str, float] | None:
+    """(encoding, sparsity) of a weight-only encoded Linear node, else None."""
+    if node.op == "LinearInt4":
+        return f"int4 g{node.attrs.get('group_size')}", 0.0
+    if node.op == "LinearCodebook":
+        levels = ws[1]
+        where = "per-channel" if levels.shape[0] > 1 else "per-tensor"
+        return f"codebook {node.attrs.get('bits')}b {where}", 0.0
+    if node.op == "LinearSparse":
+        r, c = node.attrs.get("block", [1, 1])
+        values = ws[2]
+        kind = "csr" if (r, c) == (1, 1) else f"bsr {r}x{c}"
+        dense = n * node.attrs.get("k", 1)
+        return f"{kind} {values.dtype.name}", 1.0 - values.size / dense if dense else 0.0
+    return None
+
+
 def summarize(model: Model) -> list[dict]:
     """One row per node: ``node, op, inputs, outputs, encoding, weight_bytes, sparsity, kernel``.
 
@@ -23,12 +40,17 @@ def summarize(model: Model) -> list[dict]:
         ws = [weights[x] for x in node.inputs if x in weights]
         size = sum(w.size for w in ws)
         zeros = sum(w.size - int(np.count_nonzero(w)) for w in ws)
+        encoding, sparsity = _encoding(ws), zeros / size if size else 0.0
+        out = model._types[node.outputs[0]]
+        special = _weight_only(node, ws, out.shape[-1]) if out.shape else None
+        if special is not None:
+            encoding, sparsity = special
         rows.append({
             "node": node.name, "op": node.op,
             "inputs": [str(model._types[x]) for x in node.inputs if x and x not in weights],
             "outputs": [str(model._types[y]) for y in node.outputs],
-            "encoding": _encoding(ws), "weight_bytes": sum(w.nbytes for w in ws),
-            "sparsity": zeros / size if size else 0.0, "kernel": bound["kernel"],
+            "encoding": encoding, "weight_bytes": sum(w.nbytes for w in ws),
+            "sparsity": sparsity, "kernel": bound["kernel"],
         })
     return rows
 

@@ -38,6 +38,7 @@ MODULES: dict[str, str] = {
     "Pow": "pow",
     "QConv": "qconv",
     "QGemm": "qgemm",
+    "QLookup": "qlookup",
     "QuantizeLinear": "quantize_linear",
     "ReduceMean": "reduce_mean",
     "Relu": "relu",
@@ -54,6 +55,9 @@ MODULES: dict[str, str] = {
     "Tanh": "tanh",
     "Transpose": "transpose",
     "Unsqueeze": "unsqueeze",
+    "LinearCodebook": "linear_codebook",
+    "LinearInt4": "linear_int4",
+    "LinearSparse": "linear_sparse",
     "Linear": "gemm",  # Gemm with transB defaulting to 1 (w[N, K])
     "LayerNorm": "layer_norm",  # = LayerNormalization
 }

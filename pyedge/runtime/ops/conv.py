@@ -5,10 +5,14 @@ activation (none/relu/relu6/clamp with clamp=[lo, hi]). Weights are packed once 
 depthwise layers (group == C_in) go straight to the depthwise kernel.
 """
 
+import threading
+
 import numpy as np
 
-from pyedge import kernels
+from pyedge import config, kernels
 from pyedge.kernels import registry
+from pyedge.kernels.convgeom import activation_bounds, geometry
+from pyedge.kernels.dwconv2d import pick, run_rows
 from pyedge.kernels.epilogue import ACTIVATIONS
 from pyedge.runtime.ops.spec import FLOATS, Bound, OpSpec
 from pyedge.runtime.ops.window import out_size, pads, pair
@@ -54,12 +58,18 @@ def _bind(ctx):
     clamp = None if clamp is None else tuple(clamp)
     if group > 1 and w.shape[3] == 1:  # depthwise (C_in / group == 1)
         wd = np.ascontiguousarray(w[..., 0].transpose(1, 2, 0))  # [KH, KW, C_out]
+        if w.shape[0] == group:  # one output per channel: geometry and kernel bound per shape
+            return _bind_depthwise(wd, bias, stride, pad, dil, act, clamp)
 
         def run(ins, outs):
             kernels.depthwise_conv2d(ins[0], wd, bias, stride, pad, dil, act, clamp,
                                      out=outs[0])
 
         return Bound(run, "f32_dwconv2d")
+    if group == 1 and w.shape[1:3] == (1, 1) and stride == (1, 1) and not any(pad):
+        return _bind_pointwise(w, bias, act, clamp)
+    if group == 1:
+        return _bind_im2col(w, bias, stride, pad, dil, act, clamp)
     packed = kernels.pack_conv_f32w(np.ascontiguousarray(w), group)
 
     def run(ins, outs):
@@ -71,6 +81,92 @@ def _bind(ctx):
     except (KeyError, RuntimeError):
         gemm = "gemm"
     return Bound(run, f"f32_conv2d_im2col+{gemm}")
+
+
+def _bind_pointwise(w, bias, act, clamp):
+    """1x1 stride-1 unpadded conv: straight to the packed GEMM kernel (checked at load)."""
+    cout, cin = w.shape[0], w.shape[3]
+    packed = kernels.pack_f32w(np.ascontiguousarray(w.reshape(cout, cin)))
+    kern = registry.resolve("f32_gemm_minmax", None)
+    buf = packed.packed_for(kern)
+    lo, hi = (np.float32(v) for v in activation_bounds(act, clamp))
+    run_kernel, params = kern.run, kern.params
+
+    def run(ins, outs):
+        x = ins[0]
+        if x.size:
+            run_kernel(params, x.reshape(-1, cin), buf, bias, outs[0].reshape(-1, cout), lo,
+                       hi, config.get_num_threads())
+
+    return Bound(run, f"f32_conv2d_1x1+{kern.name}")
+
+
+def _bind_im2col(w, bias, stride, pad, dil, act, clamp):
+    """Dense conv as im2col + packed GEMM with per-thread buffers kept across runs.
+
+    The padded input's border is zeroed once (only the interior is rewritten each run) and
+    the patch matrix is reused, so a run allocates nothing.
+    """
+    cout, kh, kw, cin = w.shape
+    packed = kernels.pack_f32w(np.ascontiguousarray(w.reshape(cout, -1)))
+    kern = registry.resolve("f32_gemm_minmax", None)
+    buf = packed.packed_for(kern)
+    lo, hi = (np.float32(v) for v in activation_bounds(act, clamp))
+    run_kernel, params = kern.run, kern.params
+    local = threading.local()
+    t, lf, bt, r = pad
+
+    def buffers(x):
+        cache = getattr(local, "cache", None)
+        if cache is None:
+            cache = local.cache = {}
+        b = cache.get(x.shape)
+        if b is None:
+            n, ih, iw, _ = x.shape
+            g = geometry(ih, iw, kh, kw, stride, pad, dil)
+            xp = np.zeros((n, ih + t + bt, iw + lf + r, cin), np.float32)
+            s0, s1, s2, s3 = xp.strides
+            win = np.lib.stride_tricks.as_strided(  # view [N, OH, OW, KH, KW, C]
+                xp, (n, g.oh, g.ow, kh, kw, cin),
+                (s0, g.sh * s1, g.sw * s2, g.dh * s1, g.dw * s2, s3), writeable=False)
+            cols = np.empty((n * g.oh * g.ow, kh * kw * cin), np.float32)  # [M, K]
+            b = cache[x.shape] = (xp[:, t:t + ih, lf:lf + iw], win,
+                                  cols.reshape(win.shape), cols)
+            while len(cache) > 4:
+                cache.pop(next(iter(cache)))
+        return b
+
+    def run(ins, outs):
+        x = ins[0]
+        if not x.size:
+            return
+        interior, win, cols6, cols = buffers(x)
+        np.copyto(interior, x)
+        np.copyto(cols6, win)
+        run_kernel(params, cols, buf, bias, outs[0].reshape(-1, cout), lo, hi,
+                   config.get_num_threads())
+
+    return Bound(run, f"f32_conv2d_im2col+{kern.name}")
+
+
+def _bind_depthwise(wd, bias, stride, pad, dil, act, clamp):
+    """Depthwise conv with one output per channel: geometry and kernel cached per shape."""
+    kh, kw, c = wd.shape
+    bias = np.zeros(c, np.float32) if bias is None else np.ascontiguousarray(bias)
+    lo, hi = activation_bounds(act, clamp)
+    bound: dict[tuple, tuple] = {}
+
+    def run(ins, outs):
+        x = ins[0]
+        b = bound.get(x.shape)
+        if b is None:
+            g = geometry(x.shape[1], x.shape[2], kh, kw, stride, pad, dil)
+            b = bound[x.shape] = (pick(g, None), g)
+        if x.size:
+            run_rows(b[0], x, wd, bias, outs[0], b[1], lo, hi, 0, config.get_num_threads())
+
+    nominal = geometry(16 * kh * dil[0], 16 * kw * dil[1], kh, kw, stride, pad, dil)
+    return Bound(run, pick(nominal, None).name)  # the family depends on kernel/stride only
 
 
 SPEC = OpSpec(_infer, _bind)

@@ -7,9 +7,16 @@ plus x_scale, x_zero_point, y_scale, y_zero_point, out_dtype ("uint8"/"int8") an
 activation ("none", "relu", "relu6") applied as quantized clamp bounds, exactly as QGemm.
 """
 
+import threading
+
 import numpy as np
 
-from pyedge import kernels
+from pyedge import config, kernels
+from pyedge.kernels import qdwconv2d, registry
+from pyedge.kernels.checks import check_finite_positive
+from pyedge.kernels.convgeom import geometry
+from pyedge.kernels.qgemm import FAMILY as QGEMM
+from pyedge.kernels.qgemm import NO_FMAX, NO_FMIN, OUT_KINDS, pack_qc8w
 from pyedge.runtime.ops.qgemm import _clamp
 from pyedge.runtime.ops.spec import Bound, OpSpec
 from pyedge.runtime.ops.window import out_size, pads, pair
@@ -65,6 +72,8 @@ def _bind(ctx):
     stride, dil, pad = pair(ctx, "strides", 1), pair(ctx, "dilations", 1), pads(ctx)
     if group > 1 and w.shape[3] == 1:  # depthwise
         wd = np.ascontiguousarray(w[..., 0].transpose(1, 2, 0))  # [KH, KW, C_out]
+        if cout == group:  # one output per channel: arguments checked once per shape
+            return _bind_depthwise(wd, x_zp, bias, mult, y_zp, odt, clamp, stride, pad, dil)
 
         def run(ins, outs):
             if ins[0].size:
@@ -72,6 +81,11 @@ def _bind(ctx):
                                            stride, pad, dil, out=outs[0])
 
         return Bound(run, "qs8_qc8w_dwconv2d")
+    if (group == 1 and w.shape[1:3] == (1, 1) and stride == (1, 1) and not any(pad)
+            and ctx.types[0].dtype == np.uint8):
+        return _bind_pointwise(w, x_zp, bias, mult, y_zp, odt, clamp)
+    if group == 1 and ctx.types[0].dtype == np.uint8:
+        return _bind_im2col(w, x_zp, bias, mult, y_zp, odt, clamp, stride, pad, dil)
     packed = kernels.pack_conv_qc8w(np.ascontiguousarray(w), group)
 
     def run(ins, outs):
@@ -80,6 +94,94 @@ def _bind(ctx):
                              dil, out=outs[0])
 
     return Bound(run, "qs8_conv2d_im2col+qs8_qc8w_gemm")
+
+
+def _bind_pointwise(w, x_zp, bias, mult, y_zp, odt, clamp):
+    """1x1 stride-1 unpadded conv on uint8 input: straight to the qgemm ukernel."""
+    cout, cin = w.shape[0], w.shape[3]
+    packed = pack_qc8w(np.ascontiguousarray(w.reshape(cout, cin)))
+    mult = check_finite_positive("multiplier", mult, cout)
+    qmin, qmax = clamp if clamp is not None else (np.iinfo(odt).min, np.iinfo(odt).max)
+    kind = OUT_KINDS[odt]
+    bound: dict[int, tuple] = {}
+
+    def run(ins, outs):
+        a = ins[0].reshape(-1, cin)
+        m = a.shape[0]
+        b = bound.get(m)
+        if b is None:
+            kern = registry.resolve(QGEMM, None, m)
+            b = bound[m] = (kern.run, kern.params, packed.packed_for(kern))
+        if m:
+            b[0](b[1], a, x_zp, b[2], packed.wsum, bias, mult, kind, y_zp, qmin, qmax, NO_FMIN,
+                 NO_FMAX, outs[0].reshape(-1, cout), config.get_num_threads())
+
+    return Bound(run, f"qs8_conv2d_1x1+{registry.select(QGEMM, 1).name}")
+
+
+def _bind_im2col(w, x_zp, bias, mult, y_zp, odt, clamp, stride, pad, dil):
+    """Dense uint8 conv as im2col + qgemm with per-thread buffers kept across runs.
+
+    The padded input's border holds the input zero point (written once), so the zero-point
+    compensation stays exact; a run allocates nothing.
+    """
+    cout, kh, kw, cin = w.shape
+    packed = pack_qc8w(np.ascontiguousarray(w.reshape(cout, -1)))
+    mult = check_finite_positive("multiplier", mult, cout)
+    qmin, qmax = clamp if clamp is not None else (np.iinfo(odt).min, np.iinfo(odt).max)
+    kind = OUT_KINDS[odt]
+    local = threading.local()
+    t, lf, bt, r = pad
+
+    def buffers(x):
+        cache = getattr(local, "cache", None)
+        if cache is None:
+            cache = local.cache = {}
+        b = cache.get(x.shape)
+        if b is None:
+            n, ih, iw, _ = x.shape
+            g = geometry(ih, iw, kh, kw, stride, pad, dil)
+            xp = np.full((n, ih + t + bt, iw + lf + r, cin), x_zp, np.uint8)
+            s0, s1, s2, s3 = xp.strides
+            win = np.lib.stride_tricks.as_strided(  # view [N, OH, OW, KH, KW, C]
+                xp, (n, g.oh, g.ow, kh, kw, cin),
+                (s0, g.sh * s1, g.sw * s2, g.dh * s1, g.dw * s2, s3), writeable=False)
+            cols = np.empty((n * g.oh * g.ow, kh * kw * cin), np.uint8)  # [M, K]
+            kern = registry.resolve(QGEMM, None, cols.shape[0])
+            b = cache[x.shape] = (xp[:, t:t + ih, lf:lf + iw], win, cols.reshape(win.shape),
+                                  cols, kern.run, kern.params, packed.packed_for(kern))
+        return b
+
+    def run(ins, outs):
+        x = ins[0]
+        if not x.size:
+            return
+        interior, win, cols6, cols, run_kernel, params, buf = buffers(x)
+        np.copyto(interior, x)
+        np.copyto(cols6, win)
+        run_kernel(params, cols, x_zp, buf, packed.wsum, bias, mult, kind, y_zp, qmin, qmax,
+                   NO_FMIN, NO_FMAX, outs[0].reshape(-1, cout), config.get_num_threads())
+
+    return Bound(run, f"qs8_conv2d_im2col+{registry.select(QGEMM, 1).name}")
+
+
+def _bind_depthwise(wd, x_zp, bias, mult, y_zp, odt, clamp, stride, pad, dil):
+    """8-bit depthwise conv with one output per channel: arguments checked once per shape."""
+    wp = kernels.pack_dw_qc8w(wd)
+    kern = registry.resolve(qdwconv2d.FAMILY, None)
+    bound: dict[tuple, tuple] = {}
+
+    def run(ins, outs):
+        x = ins[0]
+        a = bound.get(x.shape)
+        if a is None:
+            a = bound[x.shape] = qdwconv2d.prepare(x, x_zp, wp, bias, mult, y_zp, odt, clamp,
+                                                   stride, pad, dil)
+        if x.size:
+            qdwconv2d.run_rows(kern, a._replace(x=x.view(np.uint8)), outs[0], 0,
+                               config.get_num_threads())
+
+    return Bound(run, kern.name)
 
 
 SPEC = OpSpec(_infer, _bind)

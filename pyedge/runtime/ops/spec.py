@@ -136,16 +136,6 @@ def binary(token: str, ufunc: np.ufunc) -> OpSpec:
     return OpSpec(_infer_binary, lambda ctx: Bound(run, f"{token}__numpy"))
 
 
-def needs_kernel(op: str, kernel: str) -> OpSpec:
-    """An op whose kernels are not in this build: loading a graph with it says so."""
-
-    def infer(ctx):
-        raise NotImplementedError(f"{ctx.node}: op {op} needs {kernel}, which this build "
-                                  f"does not have yet")
-
-    return OpSpec(infer, infer)
-
-
 def clamp(x: np.ndarray, lo, hi, out: np.ndarray) -> np.ndarray:
     """``out = min(max(x, lo), hi)`` with two ufunc calls (np.clip's wrapper costs more)."""
     np.maximum(x, lo, out=out)
