@@ -16,7 +16,8 @@ from pyedge.kernels import qdwconv2d, registry
 from pyedge.kernels.checks import check_finite_positive
 from pyedge.kernels.convgeom import geometry
 from pyedge.kernels.qgemm import FAMILY as QGEMM
-from pyedge.kernels.qgemm import NO_FMAX, NO_FMIN, OUT_KINDS, pack_qc8w
+from pyedge.kernels.qgemm import pack_qc8w
+from pyedge.kernels.qoutput import NO_FMAX, NO_FMIN, OUT_KINDS
 from pyedge.runtime.ops.qgemm import _clamp
 from pyedge.runtime.ops.spec import Bound, OpSpec
 from pyedge.runtime.ops.window import out_size, pads, pair
