@@ -75,18 +75,26 @@ def to_input(images: np.ndarray) -> np.ndarray:
 def build_model(width: int):
     """Conv stem (stride 2), three depthwise-separable blocks (one with stride 2), global
     average pool, linear: 28x28 -> 14x14 -> 7x7, widths w, 2w, 4w."""
+    from collections import OrderedDict
+
     from torch import nn
 
-    def dwsep(cin: int, cout: int, stride: int) -> list:
-        return [nn.Conv2d(cin, cin, 3, stride, 1, groups=cin, bias=False), nn.BatchNorm2d(cin),
-                nn.ReLU(inplace=True),
-                nn.Conv2d(cin, cout, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True)]
+    def unit(name: str, conv) -> list:
+        c = conv.out_channels
+        return [(name, conv), (f"{name}_bn", nn.BatchNorm2d(c)),
+                (f"{name}_relu", nn.ReLU(inplace=True))]
+
+    def dwsep(name: str, cin: int, cout: int, stride: int) -> list:
+        return (unit(f"{name}_dw", nn.Conv2d(cin, cin, 3, stride, 1, groups=cin, bias=False))
+                + unit(f"{name}_pw", nn.Conv2d(cin, cout, 1, bias=False)))
 
     w = width
-    return nn.Sequential(
-        nn.Conv2d(1, w, 3, 2, 1, bias=False), nn.BatchNorm2d(w), nn.ReLU(inplace=True),
-        *dwsep(w, 2 * w, 1), *dwsep(2 * w, 4 * w, 2), *dwsep(4 * w, 4 * w, 1),
-        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4 * w, len(CLASSES)))
+    return nn.Sequential(OrderedDict([
+        *unit("stem", nn.Conv2d(1, w, 3, 2, 1, bias=False)),
+        *dwsep("block1", w, 2 * w, 1), *dwsep("block2", 2 * w, 4 * w, 2),
+        *dwsep("block3", 4 * w, 4 * w, 1),
+        ("pool", nn.AdaptiveAvgPool2d(1)), ("flatten", nn.Flatten()),
+        ("fc", nn.Linear(4 * w, len(CLASSES)))]))
 
 
 def train(model, images: np.ndarray, labels: np.ndarray, args) -> list[dict]:
@@ -143,6 +151,8 @@ def export_onnx(model, path: Path) -> None:
     proto = onnx.load(str(path))
     proto.ir_version = min(proto.ir_version, 10)
     proto.producer_name, proto.doc_string = "pyedge tools/train_demo_model.py", PREPROCESS
+    for node in proto.graph.node:  # "/block1_dw/Conv" -> "block1_dw" (the module's name)
+        node.name = node.name.strip("/").split("/")[0]
     onnx.checker.check_model(proto)
     onnx.save(proto, str(path))
 
