@@ -153,6 +153,16 @@ def export_onnx(model, path: Path) -> None:
     proto.producer_name, proto.doc_string = "pyedge tools/train_demo_model.py", PREPROCESS
     for node in proto.graph.node:  # "/block1_dw/Conv" -> "block1_dw" (the module's name)
         node.name = node.name.strip("/").split("/")[0]
+    consts = {i.name for i in proto.graph.initializer}
+    rename = {}  # "onnx::Conv_70" -> "block1_dw.weight"
+    for node in proto.graph.node:
+        for j, role in ((1, "weight"), (2, "bias")):
+            if len(node.input) > j and node.input[j] in consts:
+                rename.setdefault(node.input[j], f"{node.name}.{role}")
+    for init in proto.graph.initializer:
+        init.name = rename.get(init.name, init.name)
+    for node in proto.graph.node:
+        node.input[:] = [rename.get(x, x) for x in node.input]
     onnx.checker.check_model(proto)
     onnx.save(proto, str(path))
 
