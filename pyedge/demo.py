@@ -94,7 +94,7 @@ def run(threads: int = 1) -> int:
         row = {"encoding": "float32", **measure(MODEL, x, labels)}
     finally:
         pyedge.set_num_threads(before)
-    print(f"Fashion-MNIST depthwise-separable CNN ({MODEL.name}) on {len(x)} test images "
+    print(f"Fashion-MNIST depthwise-separable CNN ({MODEL.name}) on {len(x):,} test images "
           f"(float32 accuracy on all 10,000: {100 * recorded['test10k_pyedge']:.2f} %)")
     print()
     print(format_rows([row], row))
