@@ -55,18 +55,10 @@ def _cmd_bench(args) -> int:
 
 
 def _cmd_demo(args) -> int:
-    """Until the compression demo exists: kernel self-check, then a short benchmark summary."""
-    from pyedge import show_config
-    from pyedge.benchmarks import kernels as bench
-    from pyedge.selfcheck import selfcheck
+    """The shipped model on its test slice, the kernel self-check and a short benchmark."""
+    from pyedge.demo import run
 
-    show_config()
-    print()
-    ok = selfcheck(verbose=True)
-    print()
-    result = bench.run(("gemm",), threads=1, min_time=0.05)
-    print(bench.format_table(result))
-    return 0 if ok else 1
+    return run(threads=args.threads)
 
 
 def _read_feeds(model, specs: list[str]) -> dict:
@@ -170,7 +162,9 @@ def add_runtime_commands(sub) -> None:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pyedge", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
-    d = sub.add_parser("demo", help="self-check every kernel and print a benchmark summary")
+    d = sub.add_parser("demo", help="run the shipped Fashion-MNIST model, self-check every "
+                       "kernel and print a benchmark summary")
+    d.add_argument("--threads", type=int, default=1, help="threads for the model runs (1)")
     d.set_defaults(func=_cmd_demo)
     c = sub.add_parser("config", help="print backend, CPU features, kernels and threads")
     c.set_defaults(func=_cmd_config)
