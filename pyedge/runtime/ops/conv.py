@@ -14,6 +14,7 @@ from pyedge.kernels import registry
 from pyedge.kernels.convgeom import activation_bounds, geometry
 from pyedge.kernels.dwconv2d import pick, run_rows
 from pyedge.kernels.epilogue import ACTIVATIONS
+from pyedge.kernels.im2col import patch_windows
 from pyedge.runtime.ops.spec import FLOATS, Bound, OpSpec
 from pyedge.runtime.ops.window import out_size, pads, pair
 from pyedge.runtime.shapes import TensorType, known
@@ -125,13 +126,9 @@ def _bind_im2col(w, bias, stride, pad, dil, act, clamp):
             n, ih, iw, _ = x.shape
             g = geometry(ih, iw, kh, kw, stride, pad, dil)
             xp = np.zeros((n, ih + t + bt, iw + lf + r, cin), np.float32)
-            s0, s1, s2, s3 = xp.strides
-            win = np.lib.stride_tricks.as_strided(  # view [N, OH, OW, KH, KW, C]
-                xp, (n, g.oh, g.ow, kh, kw, cin),
-                (s0, g.sh * s1, g.sw * s2, g.dh * s1, g.dw * s2, s3), writeable=False)
             cols = np.empty((n * g.oh * g.ow, kh * kw * cin), np.float32)  # [M, K]
-            b = cache[x.shape] = (xp[:, t:t + ih, lf:lf + iw], win,
-                                  cols.reshape(win.shape), cols)
+            win, cols_w = patch_windows(xp, cols.reshape(n, g.oh, g.ow, cols.shape[1]), g)
+            b = cache[x.shape] = (xp[:, t:t + ih, lf:lf + iw], win, cols_w, cols)
             while len(cache) > 4:
                 cache.pop(next(iter(cache)))
         return b
@@ -140,9 +137,9 @@ def _bind_im2col(w, bias, stride, pad, dil, act, clamp):
         x = ins[0]
         if not x.size:
             return
-        interior, win, cols6, cols = buffers(x)
+        interior, win, cols_w, cols = buffers(x)
         np.copyto(interior, x)
-        np.copyto(cols6, win)
+        np.copyto(cols_w, win)
         run_kernel(params, cols, buf, bias, outs[0].reshape(-1, cout), lo, hi,
                    config.get_num_threads())
 

@@ -15,6 +15,7 @@ from pyedge import config, kernels
 from pyedge.kernels import qdwconv2d, registry
 from pyedge.kernels.checks import check_finite_positive
 from pyedge.kernels.convgeom import geometry
+from pyedge.kernels.im2col import patch_windows
 from pyedge.kernels.qgemm import FAMILY as QGEMM
 from pyedge.kernels.qgemm import pack_qc8w
 from pyedge.kernels.qoutput import NO_FMAX, NO_FMIN, OUT_KINDS
@@ -143,13 +144,10 @@ def _bind_im2col(w, x_zp, bias, mult, y_zp, odt, clamp, stride, pad, dil):
             n, ih, iw, _ = x.shape
             g = geometry(ih, iw, kh, kw, stride, pad, dil)
             xp = np.full((n, ih + t + bt, iw + lf + r, cin), x_zp, np.uint8)
-            s0, s1, s2, s3 = xp.strides
-            win = np.lib.stride_tricks.as_strided(  # view [N, OH, OW, KH, KW, C]
-                xp, (n, g.oh, g.ow, kh, kw, cin),
-                (s0, g.sh * s1, g.sw * s2, g.dh * s1, g.dw * s2, s3), writeable=False)
             cols = np.empty((n * g.oh * g.ow, kh * kw * cin), np.uint8)  # [M, K]
+            win, cols_w = patch_windows(xp, cols.reshape(n, g.oh, g.ow, cols.shape[1]), g)
             kern = registry.resolve(QGEMM, None, cols.shape[0])
-            b = cache[x.shape] = (xp[:, t:t + ih, lf:lf + iw], win, cols.reshape(win.shape),
+            b = cache[x.shape] = (xp[:, t:t + ih, lf:lf + iw], win, cols_w,
                                   cols, kern.run, kern.params, packed.packed_for(kern))
         return b
 
