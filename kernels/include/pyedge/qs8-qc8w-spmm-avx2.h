@@ -3,7 +3,7 @@
  * the epilogue is the 8-lane form of pyedge_qepilogue_scalar (same float32 multiply, clamp
  * order and round-half-even conversion), so results are bit-exact.
  * CSR spmm_t gathers 8 activations per step (vpgatherdd of the 4 bytes ending at each one,
- * so callers guarantee 3 readable bytes before x); BSR spmm_t keeps the portable body.
+ * so callers guarantee 3 readable bytes before x); BSR spmm_t holds a block in the lanes.
  * Only compiled with -mavx2.
  */
 #pragma once
@@ -197,5 +197,54 @@ PYEDGE_INLINE void pyedge_qs8_spmm_t_avx2_csr_body(const size_t R, const size_t 
       for (; j < end; j++)
         acc += (int32_t)values[j] * (int32_t)xb[pyedge_block_col(indices, idx16, j)];
       pyedge_qepilogue_scalar(p, row, acc, y, b * n + row);
+    }
+}
+
+/* int8 values [i, i + n) (n = 4 or 8) sign-extended to int32 lanes (lanes past n zero). */
+PYEDGE_INLINE __m256i pyedge_w8x8_avx2(const int8_t* w, size_t n) {
+  int32_t w4;
+  memcpy(&w4, w, 4);
+  return _mm256_cvtepi8_epi32(n >= 8 ? _mm_loadl_epi64((const __m128i*)w) : _mm_cvtsi32_si128(w4));
+}
+
+/* BSR spmm_t: lanes hold the R x C block (W = R * C in one or two 8-lane vectors), the
+ * activations broadcast to match; products by vpmaddwd (high int16 of x is 0). */
+PYEDGE_INLINE void pyedge_qs8_spmm_t_avx2_block_body(const size_t R, const size_t C, size_t br0,
+                                                     size_t br1, size_t nb, size_t k, size_t n,
+                                                     const int64_t* indptr,
+                                                     const void* indices, const int idx16,
+                                                     const int8_t* values, const uint8_t* x,
+                                                     void* y, const pyedge_qparams* p) {
+  const size_t W = R * C, H = (W + 7) / 8;
+  for (size_t br = br0; br < br1; br++)
+    for (size_t b = 0; b < nb; b++) {
+      const uint8_t* xb = x + b * k;
+      __m256i acc[2] = {_mm256_setzero_si256(), _mm256_setzero_si256()};
+      for (int64_t j = indptr[br]; j < indptr[br + 1]; j++) {
+        const size_t col = pyedge_block_col(indices, idx16, j) * C;
+        __m256i xv;
+        if (C == 1) {
+          xv = _mm256_set1_epi32((int32_t)xb[col]);
+        } else {
+          int32_t x4;
+          memcpy(&x4, xb + col, 4);
+          xv = _mm256_broadcastsi128_si256(_mm_cvtepu8_epi32(_mm_cvtsi32_si128(x4)));
+        }
+        const int8_t* w = values + (size_t)j * W;
+        PYEDGE_UNROLL
+        for (size_t h = 0; h < H; h++)
+          acc[h] = _mm256_add_epi32(
+              acc[h], _mm256_madd_epi16(pyedge_w8x8_avx2(w + 8 * h, W < 8 ? W : 8), xv));
+      }
+      int32_t lanesum[16];
+      PYEDGE_UNROLL
+      for (size_t h = 0; h < H; h++) _mm256_storeu_si256((__m256i*)(lanesum + 8 * h), acc[h]);
+      PYEDGE_UNROLL
+      for (size_t r = 0; r < R; r++) {
+        int32_t t = 0;
+        PYEDGE_UNROLL
+        for (size_t c = 0; c < C; c++) t += lanesum[r * C + c];
+        pyedge_qepilogue_scalar(p, br * R + r, t, y, b * n + br * R + r);
+      }
     }
 }
