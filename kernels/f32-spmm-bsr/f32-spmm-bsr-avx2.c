@@ -1,4 +1,4 @@
-/* AVX2 float32 BSR sparse matmul for blocks 1x4, 4x1, 4x4, 8x1, 16x1. */
+/* AVX2 BSR sparse matmul (float32 or int8 values) for blocks 1x4, 4x1, 4x4, 8x1, 16x1. */
 #include "pyedge/f32-spmm-avx2.h"
 #include "pyedge/f32-spmm-scalar.h"
 
@@ -7,3 +7,8 @@ PYEDGE_DEFINE_F32_SPMM(4, 1, avx2, pyedge_f32_spmm_avx2_body, pyedge_f32_spmm_t_
 PYEDGE_DEFINE_F32_SPMM(4, 4, avx2, pyedge_f32_spmm_avx2_body, pyedge_f32_spmm_t_avx2_body)
 PYEDGE_DEFINE_F32_SPMM(8, 1, avx2, pyedge_f32_spmm_avx2_body, pyedge_f32_spmm_t_avx2_body)
 PYEDGE_DEFINE_F32_SPMM(16, 1, avx2, pyedge_f32_spmm_avx2_body, pyedge_f32_spmm_t_avx2_body)
+PYEDGE_DEFINE_F32_QC8W_SPMM(1, 4, avx2, pyedge_f32_spmm_avx2_body, pyedge_f32_spmm_t_avx2_body)
+PYEDGE_DEFINE_F32_QC8W_SPMM(4, 1, avx2, pyedge_f32_spmm_avx2_body, pyedge_f32_spmm_t_avx2_body)
+PYEDGE_DEFINE_F32_QC8W_SPMM(4, 4, avx2, pyedge_f32_spmm_avx2_body, pyedge_f32_spmm_t_avx2_body)
+PYEDGE_DEFINE_F32_QC8W_SPMM(8, 1, avx2, pyedge_f32_spmm_avx2_body, pyedge_f32_spmm_t_avx2_body)
+PYEDGE_DEFINE_F32_QC8W_SPMM(16, 1, avx2, pyedge_f32_spmm_avx2_body, pyedge_f32_spmm_t_avx2_body)

@@ -1,5 +1,7 @@
-/* AVX2 float32 CSR sparse matmul: broadcast-FMA along nb (spmm), vgatherdps (spmm_t). */
+/* AVX2 CSR sparse matmul (float32 or int8 values): broadcast-FMA along nb (spmm),
+ * vgatherdps (spmm_t). */
 #include "pyedge/f32-spmm-avx2.h"
 #include "pyedge/f32-spmm-scalar.h"
 
 PYEDGE_DEFINE_F32_SPMM(1, 1, avx2, pyedge_f32_spmm_avx2_body, pyedge_f32_spmm_t_avx2_body)
+PYEDGE_DEFINE_F32_QC8W_SPMM(1, 1, avx2, pyedge_f32_spmm_avx2_body, pyedge_f32_spmm_t_avx2_body)

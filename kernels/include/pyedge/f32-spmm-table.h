@@ -33,6 +33,7 @@ static const pyedge_f32_spmm_ukernel pyedge_f32_spmm_table[] = {
 #endif
 #ifdef PYEDGE_HAVE_AVX2
   PYEDGE_F32_SPMM_ROW(avx2, PYEDGE_ISA_AVX2)
+  PYEDGE_F32_QC8W_SPMM_ROW(avx2, PYEDGE_ISA_AVX2)
 #endif
   PYEDGE_F32_SPMM_ROW(scalar, PYEDGE_ISA_SCALAR)
   PYEDGE_F32_QC8W_SPMM_ROW(scalar, PYEDGE_ISA_SCALAR)

@@ -2,7 +2,7 @@
  * uint8 activations widened to int32 along nb (vpmulld); the epilogue is the vector form of
  * pyedge_qepilogue_scalar (same float32 multiply, clamp and round-half-even conversion).
  * CSR spmm_t gathers 16 activations per step (vpgatherdd of the 4 bytes ending at each one,
- * so callers guarantee 3 readable bytes before x); BSR spmm_t keeps the portable body.
+ * so callers guarantee 3 readable bytes before x); BSR spmm_t uses the AVX2 block body.
  * Only compiled with -mavx512f/bw/vl/dq.
  */
 #pragma once

@@ -18,6 +18,9 @@ static const pyedge_qs8_qc8w_spmm_ukernel pyedge_qs8_qc8w_spmm_table[] = {
 #ifdef PYEDGE_HAVE_AVX512
   PYEDGE_QS8_SPMM_ROW(avx512, PYEDGE_ISA_AVX512)
 #endif
+#ifdef PYEDGE_HAVE_AVX2
+  PYEDGE_QS8_SPMM_ROW(avx2, PYEDGE_ISA_AVX2)
+#endif
   PYEDGE_QS8_SPMM_ROW(scalar, PYEDGE_ISA_SCALAR)
 };
 

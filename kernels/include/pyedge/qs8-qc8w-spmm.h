@@ -47,6 +47,7 @@ typedef struct {
   PYEDGE_DECLARE_QS8_SPMM(16, 1, ISA)
 
 PYEDGE_DECLARE_QS8_SPMM_ALL(scalar)
+PYEDGE_DECLARE_QS8_SPMM_ALL(avx2)
 PYEDGE_DECLARE_QS8_SPMM_ALL(avx512)
 
 /* Portable bodies (R x C compile-time constants after inlining). */
