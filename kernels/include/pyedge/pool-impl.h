@@ -46,9 +46,22 @@ static inline void pyedge_pool_u8_max(const void* const* taps, size_t n, size_t 
                                       uint8_t* restrict o) {
   const uint8_t* restrict x0 = (const uint8_t*) taps[0];
   for (size_t i = 0; i < c; i++) o[i] = x0[i];
-  for (size_t t = 1; t < n; t++) {
+  size_t t = 1;
+  for (; t + 1 < n; t += 2) {
     const uint8_t* restrict a = (const uint8_t*) taps[t];
-    for (size_t i = 0; i < c; i++) o[i] = a[i] > o[i] ? a[i] : o[i];
+    const uint8_t* restrict b = (const uint8_t*) taps[t + 1];
+    for (size_t i = 0; i < c; i++) {
+      const uint8_t m = a[i] > b[i] ? a[i] : b[i];
+      const uint8_t v = o[i];
+      o[i] = m > v ? m : v;
+    }
+  }
+  if (t < n) {
+    const uint8_t* restrict a = (const uint8_t*) taps[t];
+    for (size_t i = 0; i < c; i++) {
+      const uint8_t v = o[i];
+      o[i] = a[i] > v ? a[i] : v;
+    }
   }
 }
 
