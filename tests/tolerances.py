@@ -17,3 +17,5 @@ F32_LOWBIT = dict(rtol=1e-5, atol=1e-6)
 F32_SPMM = dict(rtol=1e-4, atol=1e-4)
 # float32 depthwise / direct convolution: float32 sums of <= a few hundred products, any order.
 F32_CONV = dict(rtol=1e-5, atol=1e-5)
+# float32 pooling: float32 sums of the window taps in any order, one division (oracle float64)
+F32_POOL = dict(rtol=1e-5, atol=1e-6)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from pyedge.kernels.checks import check_array, check_int, resolve_out
+from pyedge.kernels.qlut import lut_channels
 
 QRANGE = {np.dtype(np.uint8): (0, 255), np.dtype(np.int8): (-128, 127)}
 ACTIVATIONS = ("relu", "relu6", "hardswish", "sigmoid")
@@ -116,11 +117,14 @@ def activation_lut(kind: str, in_dtype, in_scale: float, in_zero_point: int, out
 
 
 def apply_lut(x: np.ndarray, lut: np.ndarray, *, out: np.ndarray | None = None) -> np.ndarray:
-    """``lut[byte of x]`` for a uint8/int8 tensor ``x`` and a table from :func:`activation_lut`."""
+    """``lut[byte of x]`` for a uint8/int8 tensor ``x`` and a table from :func:`activation_lut`.
+
+    Runs the ``x8_lut_channels`` kernels with one table for every element.
+    """
     x = check_array("x", x, (np.uint8, np.int8))
     lut = check_array("lut", lut, (np.uint8, np.int8), ndim=1, shape=(256,))
     out = resolve_out(out, x.shape, lut.dtype)
-    np.take(lut, x.view(np.uint8), out=out)
+    lut_channels(x.reshape(-1), lut.reshape(1, 256), out=out.reshape(-1))  # one row, one table
     return out
 
 

@@ -1,103 +1,116 @@
 """Pooling over NHWC tensors: max, average (padding counted or not) and global average.
 
-float32 and uint8. uint8 averages round half to even (``rint(sum / count)``, exact in float64)
-and keep the input's quantization (no requantization).
+float32 and uint8. uint8 averages round half to even (``rint(sum / count)``, exact) and keep
+the input's quantization (no requantization). Families ``f32_maxpool``, ``f32_avgpool``,
+``u8_maxpool``, ``u8_avgpool`` (ukernels: kernels/include/pyedge/pool.h); global average
+pooling is average pooling with the whole image as the window.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from pyedge.kernels import registry
 from pyedge.kernels.checks import check_array, resolve_out
 from pyedge.kernels.convgeom import Geometry, geometry
+from pyedge.kernels.registry import Kernel
 
 DTYPES = (np.float32, np.uint8)
+FAMILIES = ("f32_maxpool", "f32_avgpool", "u8_maxpool", "u8_avgpool")
 
 
-def _windows(x: np.ndarray, g: Geometry, pad_value, dtype) -> tuple[np.ndarray, np.ndarray]:
-    """Padded input [N, H', W', C] in ``dtype`` and, per output pixel, the count of real taps."""
-    n, ih, iw, c = x.shape
-    hp = max((g.oh - 1) * g.sh + (g.kh - 1) * g.dh + 1, g.pt + ih)
-    wp = max((g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1, g.pl + iw)
-    xp = np.full((n, hp, wp, c), pad_value, dtype=dtype)
-    xp[:, g.pt:g.pt + ih, g.pl:g.pl + iw] = x
-    inside = np.zeros((hp, wp), np.int32)
-    inside[g.pt:g.pt + ih, g.pl:g.pl + iw] = 1
-    count = np.zeros((g.oh, g.ow), np.int32)
-    for ky in range(g.kh):
-        for kx in range(g.kw):
-            y0, x0 = ky * g.dh, kx * g.dw
-            count += inside[y0:y0 + (g.oh - 1) * g.sh + 1:g.sh, x0:x0 + (g.ow - 1) * g.sw + 1:g.sw]
-    return xp, count
-
-
-def _taps(xp: np.ndarray, g: Geometry):
-    for ky in range(g.kh):
-        for kx in range(g.kw):
-            y0, x0 = ky * g.dh, kx * g.dw
-            yield xp[:, y0:y0 + (g.oh - 1) * g.sh + 1:g.sh, x0:x0 + (g.ow - 1) * g.sw + 1:g.sw]
-
-
-def _prepare(x, kernel, stride, pads, dilation=1):
+def _prepare(x, kernel, stride, pads):
     x = check_array("x", x, DTYPES, ndim=4)
     kh, kw = (kernel, kernel) if isinstance(kernel, int) else tuple(kernel)
-    g = geometry(x.shape[1], x.shape[2], kh, kw, stride, pads, dilation)
-    if max(g.pt, g.pb) >= (kh - 1) * g.dh + 1 or max(g.pl, g.pr) >= (kw - 1) * g.dw + 1:
+    g = geometry(x.shape[1], x.shape[2], kh, kw, stride, pads, 1)
+    if max(g.pt, g.pb) >= kh or max(g.pl, g.pr) >= kw:
         raise ValueError("pads must be smaller than the pooling window (a window of only "
                          "padding has no value)")
     return x, g
 
 
-def max_pool2d(x: np.ndarray, kernel=2, stride=2, pads=0, *,
-               out: np.ndarray | None = None) -> np.ndarray:
-    """Max pooling of float32 or uint8 ``x[N, H, W, C]``; padding never wins.
-
-    ``kernel``/``stride`` are ints or pairs; ``pads`` as in :func:`pyedge.kernels.conv2d` and
-    smaller than the window.
-    """
-    x, g = _prepare(x, kernel, stride, pads)
-    low = -np.inf if x.dtype == np.float32 else 0
-    xp, _ = _windows(x, g, low, x.dtype)
+def _run(kind: str, x: np.ndarray, g: Geometry, include_pad: bool, out, num_threads, kernel):
+    family = ("f32_" if x.dtype == np.float32 else "u8_") + kind
     out = resolve_out(out, (x.shape[0], g.oh, g.ow, x.shape[3]), x.dtype)
-    first = True
-    for win in _taps(xp, g):
-        if first:
-            out[...] = win
-            first = False
-        else:
-            np.maximum(out, win, out=out)
+    kern = registry.resolve(family, kernel)
+    if out.size:
+        kern.run(x, out, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, bool(include_pad),
+                 registry.config.resolve_threads(num_threads))
     return out
 
 
+def max_pool2d(x: np.ndarray, kernel=2, stride=2, pads=0, *,
+               out: np.ndarray | None = None, num_threads: int | None = None,
+               kernel_impl: str | Kernel | None = None) -> np.ndarray:
+    """Max pooling of float32 or uint8 ``x[N, H, W, C]``; padding never wins.
+
+    ``kernel``/``stride`` are ints or pairs; ``pads`` as in :func:`pyedge.kernels.conv2d` and
+    smaller than the window. ``kernel_impl`` forces one implementation (name or Kernel).
+    """
+    x, g = _prepare(x, kernel, stride, pads)
+    return _run("maxpool", x, g, False, out, num_threads, kernel_impl)
+
+
 def avg_pool2d(x: np.ndarray, kernel=2, stride=2, pads=0, count_include_pad: bool = False, *,
-               out: np.ndarray | None = None) -> np.ndarray:
+               out: np.ndarray | None = None, num_threads: int | None = None,
+               kernel_impl: str | Kernel | None = None) -> np.ndarray:
     """Average pooling of float32 or uint8 ``x[N, H, W, C]``.
 
     ``count_include_pad`` divides by the full window size (padding counts as zeros) instead of
     the number of real taps. uint8 outputs are ``rint(sum / count)`` (round half to even).
     """
     x, g = _prepare(x, kernel, stride, pads)
-    acc_t = np.float64 if x.dtype == np.float32 else np.int64
-    xp, count = _windows(x, g, 0, acc_t)
-    acc = np.zeros((x.shape[0], g.oh, g.ow, x.shape[3]), acc_t)
-    for win in _taps(xp, g):
-        acc += win
-    div = np.full_like(count, g.kh * g.kw) if count_include_pad else count
-    y = acc / div[None, :, :, None].astype(np.float64)  # exact for integer sums < 2**53
-    out = resolve_out(out, acc.shape, x.dtype)
-    out[...] = y if x.dtype == np.float32 else np.rint(y)
-    return out
+    return _run("avgpool", x, g, count_include_pad, out, num_threads, kernel_impl)
 
 
-def global_avg_pool2d(x: np.ndarray, *, out: np.ndarray | None = None) -> np.ndarray:
+def global_avg_pool2d(x: np.ndarray, *, out: np.ndarray | None = None,
+                      num_threads: int | None = None,
+                      kernel_impl: str | Kernel | None = None) -> np.ndarray:
     """Mean over H and W of float32 or uint8 ``x[N, H, W, C]`` -> ``[N, 1, 1, C]``."""
     x = check_array("x", x, DTYPES, ndim=4)
-    n, h, w, c = x.shape
-    acc = x.sum(axis=(1, 2), dtype=np.float64 if x.dtype == np.float32 else np.int64)
-    y = acc / float(h * w)
-    out = resolve_out(out, (n, 1, 1, c), x.dtype)
-    out[:, 0, 0] = y if x.dtype == np.float32 else np.rint(y)
-    return out
+    h, w = x.shape[1:3]
+    g = Geometry(kh=h, kw=w, sh=1, sw=1, pt=0, pl=0, pb=0, pr=0, dh=1, dw=1, oh=1, ow=1)
+    return _run("avgpool", x, g, False, out, num_threads, kernel_impl)
 
+
+def _native() -> dict[str, list[Kernel]]:
+    from pyedge.kernels._cython import pool as nat
+    from pyedge.kernels.cpu import ISAS
+
+    def bind(index: int):
+        def run(x, out, *args):
+            nat.pool(index, x.view(np.uint8), out.view(np.uint8), x.itemsize, *args)
+        return run
+
+    found: dict[str, list[Kernel]] = {f: [] for f in FAMILIES}
+    for u in nat.ukernels():
+        found[u["family"]].append(Kernel(u["name"], u["family"], "native", ISAS[u["isa"]],
+                                         bind(u["index"]), dict(u)))
+    return found
+
+
+def _register(family: str) -> None:
+    kind = family.split("_")[1]
+
+    def native() -> list[Kernel]:
+        return _native()[family]
+
+    def numba() -> list[Kernel]:
+        from pyedge.kernels._numba import pool as nb
+
+        return [Kernel(f"{family}__numba", family, "numba", "numba", getattr(nb, kind))]
+
+    def numpy() -> list[Kernel]:
+        from pyedge.kernels._numpy import pool as npy
+
+        return [Kernel(f"{family}__numpy", family, "numpy", "numpy", getattr(npy, kind))]
+
+    registry.register(family, "native", native)
+    registry.register(family, "numba", numba)
+    registry.register(family, "numpy", numpy)
+
+
+for _family in FAMILIES:
+    _register(_family)
 
 __all__ = ["avg_pool2d", "global_avg_pool2d", "max_pool2d"]
