@@ -14,6 +14,11 @@ CASES = [((2, 2), (2, 2), (0, 0, 0, 0)), ((3, 3), (2, 2), (1, 1, 1, 1)),
          ((3, 3), (1, 1), (2, 2, 2, 2)), ((2, 3), (1, 2), (0, 1, 1, 2)),
          ((1, 1), (1, 1), (0, 0, 0, 0)), ((5, 5), (3, 3), (4, 0, 1, 4))]
 SHAPES = [(2, 7, 9, 17), (1, 1, 1, 1), (1, 2, 2, 3), (1, 17, 7, 33), (1, 7, 2, 64)]
+# (shape, window, stride, pads) where the window fits in the padded image
+VALID = [(shape, *case) for shape in SHAPES for case in CASES
+         if shape[1] + case[2][0] + case[2][2] >= case[0][0]
+         and shape[2] + case[2][1] + case[2][3] >= case[0][1]]
+AVG_KERNELS = [k for k in KERNELS if "avg" in k.family]
 
 
 def _x(rng, dtype, shape):
@@ -30,12 +35,9 @@ def _check(got, want):
 
 
 @pytest.mark.parametrize("kern", KERNELS, ids=[k.name for k in KERNELS])
-@pytest.mark.parametrize("shape", SHAPES)
-@pytest.mark.parametrize("window,stride,pads", CASES)
+@pytest.mark.parametrize("shape,window,stride,pads", VALID)
 def test_matches_oracle(kern, shape, window, stride, pads, rng):
     dtype = np.float32 if kern.family.startswith("f32") else np.uint8
-    if shape[1] + pads[0] + pads[2] < window[0] or shape[2] + pads[1] + pads[3] < window[1]:
-        pytest.skip("window larger than the padded image")
     x = _x(rng, dtype, shape)
     if "max" in kern.family:
         got = max_pool2d(x, window, stride, pads, kernel_impl=kern)
@@ -50,11 +52,9 @@ def test_matches_oracle(kern, shape, window, stride, pads, rng):
         np.testing.assert_array_equal(out, got)
 
 
-@pytest.mark.parametrize("kern", KERNELS, ids=[k.name for k in KERNELS])
+@pytest.mark.parametrize("kern", AVG_KERNELS, ids=[k.name for k in AVG_KERNELS])
 @pytest.mark.parametrize("shape", [(1, 7, 7, 1280), (2, 1, 1, 5), (3, 5, 3, 17)])
 def test_global_average(kern, shape, rng):
-    if "avg" not in kern.family:
-        pytest.skip("global pooling is average pooling")
     x = _x(rng, np.float32 if kern.family.startswith("f32") else np.uint8, shape)
     got = global_avg_pool2d(x, kernel_impl=kern)
     _check(got, ref_pool(x, "avg", shape[1:3], (1, 1), (0, 0, 0, 0)))
