@@ -173,18 +173,66 @@ def _table_sse(rows: np.ndarray, levels: np.ndarray) -> np.ndarray:
     return np.einsum("cm,cm->c", err, err, dtype=np.float64)
 
 
+def optimal_levels(rows: np.ndarray, nlev: int, max_points: int = 1024) -> np.ndarray:
+    """Globally optimal 1-D k-means levels per row of ``rows[C, M]`` by dynamic programming.
+
+    Clusters of a 1-D optimum are runs of the sorted values, so the best split of the
+    sorted row into ``nlev`` runs is found exactly by DP over run boundaries (Wang & Song,
+    Ckmeans.1d.dp, 2011) with O(1) run costs from prefix sums. Rows longer than
+    ``max_points`` only place boundaries between ``max_points`` runs of equal count (costs
+    stay exact); :func:`kmeans_levels` then polishes with Lloyd steps. Returns float32
+    ``[C, nlev]`` sorted (rows with fewer distinct points repeat their last level).
+    """
+    c, m = rows.shape
+    x = np.sort(rows.astype(np.float64), axis=1)
+    b = min(m, max_points)
+    cuts = (np.arange(b + 1) * m) // b  # group boundaries in the sorted row
+    c1 = np.concatenate([np.zeros((c, 1)), np.cumsum(x, axis=1)], axis=1)[:, cuts]  # [C, B+1]
+    c2 = np.concatenate([np.zeros((c, 1)), np.cumsum(x * x, axis=1)], axis=1)[:, cuts]
+    cnt = cuts.astype(np.float64)
+    k = min(nlev, b)
+    out = np.empty((c, nlev), np.float32)
+    i, j = np.arange(b + 1)[:, None], np.arange(b + 1)[None, :]
+    chunk = max(1, (1 << 22) // ((b + 1) ** 2))
+    for r0 in range(0, c, chunk):
+        s1, s2 = c1[r0:r0 + chunk], c2[r0:r0 + chunk]
+        n = np.maximum(cnt[j] - cnt[i], 1)
+        d1 = s1[:, None, :] - s1[:, :, None]  # [R, i, j] sum of run i..j
+        cost = s2[:, None, :] - s2[:, :, None] - d1 * d1 / n
+        cost = np.where(i < j, np.maximum(cost, 0.0), np.inf)
+        best = cost[:, 0, :]  # one run covering groups [0, j)
+        args = []
+        for _ in range(1, k):
+            tot = best[:, :, None] + cost  # [R, i, j]
+            args.append(np.argmin(tot, axis=1))
+            best = np.take_along_axis(tot, args[-1][:, None, :], axis=1)[:, 0, :]
+        for r in range(s1.shape[0]):
+            end, lev = b, []
+            for a in reversed(args):
+                start = int(a[r, end])
+                lev.append((s1[r, end] - s1[r, start]) / (cnt[end] - cnt[start]))
+                end = start
+            lev.append(s1[r, end] / cnt[end])
+            lev = sorted(lev)
+            out[r0 + r] = lev + [lev[-1]] * (nlev - k)
+    return out
+
+
 def kmeans_levels(rows: np.ndarray, init: np.ndarray, iters: int = 30) -> np.ndarray:
     """Empirical Lloyd (1-D k-means) levels per row of ``rows[C, M]``.
 
-    Runs the k-means of :mod:`pyedge.tensors.codebook` from two starts, the fitted analytic
-    levels ``init[C, L]`` and the quantiles, and keeps per row whichever ends with the
-    smaller squared error (never worse than the analytic levels: Lloyd steps never raise it).
+    Candidates: the k-means of :mod:`pyedge.tensors.codebook` (``iters`` rounds) started from
+    the fitted analytic levels ``init[C, L]``, from the quantiles, and from the optimal
+    dynamic-programming split of :func:`optimal_levels`; per row the one with the smallest
+    squared error wins (never worse than the analytic levels: Lloyd steps never raise it).
     """
     nlev = init.shape[1]
-    a = _kmeans(rows, nlev, iters, init=init)
-    b = _kmeans(rows, nlev, iters)
-    pick = _table_sse(rows, b) < _table_sse(rows, a)
-    return np.ascontiguousarray(np.where(pick[:, None], b, a), dtype=np.float32)
+    cands = [_kmeans(rows, nlev, iters, init=init), _kmeans(rows, nlev, iters),
+             _kmeans(rows, nlev, iters, init=optimal_levels(rows, nlev))]
+    sse = np.stack([_table_sse(rows, t) for t in cands])  # [3, C]
+    pick = np.argmin(sse, axis=0)
+    return np.ascontiguousarray(np.stack(cands)[pick, np.arange(rows.shape[0])],
+                                dtype=np.float32)
 
 
 def best_uniform_mse(w: np.ndarray, bits: int, per: str = "tensor") -> tuple[float, str]:
