@@ -158,12 +158,20 @@ def fit_distribution(w: np.ndarray, per: str = "tensor") -> Fit:
     return Fit(kind, mu, spread, sigma, b, ks_g, ks_l)
 
 
-def analytic_levels(fit: Fit, bits: int) -> np.ndarray:
-    """Codebook levels float32 ``[tables, 2**bits]``: fitted location + spread * Lloyd-Max."""
-    rows = []
-    for kind, mu, s in zip(fit.kind, fit.mu, fit.spread, strict=True):
-        rows.append(mu + s * lloyd_max(kind, bits)[1])
-    return np.asarray(rows, dtype=np.float32)
+def analytic_levels(fit: Fit, bits: int, factor: np.ndarray | float = 1.0) -> np.ndarray:
+    """Codebook levels float32 ``[tables, 2**bits]``: mu + factor * spread * Lloyd-Max levels."""
+    unit = np.array([lloyd_max(kind, bits)[1] for kind in fit.kind])  # [C, L]
+    f = np.broadcast_to(np.asarray(factor, np.float64), fit.mu.shape)
+    return (fit.mu[:, None] + (f * fit.spread)[:, None] * unit).astype(np.float32)
+
+
+def fitted_factor(rows: np.ndarray, fit: Fit, bits: int) -> np.ndarray:
+    """Per table, the multiplier of the fitted spread in [0.5, 1.5] (41-point grid) that
+    minimizes the squared error of the analytic levels on ``rows[C, M]`` (data-free: only
+    the weights are used)."""
+    grid = np.linspace(0.5, 1.5, 41)
+    sse = np.stack([_table_sse(rows, analytic_levels(fit, bits, a)) for a in grid])  # [41, C]
+    return grid[np.argmin(sse, axis=0)]
 
 
 def _table_sse(rows: np.ndarray, levels: np.ndarray) -> np.ndarray:
@@ -251,7 +259,8 @@ def best_uniform_mse(w: np.ndarray, bits: int, per: str = "tensor") -> tuple[flo
 
 
 def quantize_nonuniform(w: np.ndarray, bits: int = 4, *, per: str = "channel",
-                        method: str = "analytic", iters: int = 30) -> tuple[Codebook, dict]:
+                        method: str = "analytic", fit_scale: bool = False, iters: int = 30
+                        ) -> tuple[Codebook, dict]:
     """Encode ``w[N, K]`` as a :class:`~pyedge.tensors.Codebook` of 2**bits levels.
 
     Parameters
@@ -261,13 +270,16 @@ def quantize_nonuniform(w: np.ndarray, bits: int = 4, *, per: str = "channel",
     per : "channel" (one table per output row) or "tensor" (one table)
     method : "analytic" (fitted distribution + Lloyd-Max, data-free) or "kmeans" (Lloyd's
         algorithm on the weights themselves, ``iters`` rounds, see :func:`kmeans_levels`)
+    fit_scale : analytic levels scaled by the spread multiplier that minimizes the weight
+        MSE (:func:`fitted_factor`) instead of the fitted spread itself (the paper's choice)
 
     Returns
     -------
     codebook : Codebook
     info : dict
         ``method``, ``per``, ``bits``, ``distribution`` (str for a tensor, list per channel),
-        ``ks_gaussian`` / ``ks_laplace`` (float or list), ``mse`` (weight MSE of the codebook),
+        ``ks_gaussian`` / ``ks_laplace`` (float or list), ``spread_factor`` (1 unless
+        ``fit_scale``), ``mse`` (weight MSE of the codebook),
         ``uniform_mse`` and ``uniform`` (best uniform quantizer with MSE-optimal clipping at
         the same bits and granularity) and ``mse_ratio`` = mse / uniform_mse.
     """
@@ -277,9 +289,11 @@ def quantize_nonuniform(w: np.ndarray, bits: int = 4, *, per: str = "channel",
     if method not in ("analytic", "kmeans"):
         raise ValueError(f"method must be 'analytic' or 'kmeans', got {method!r}")
     fit = fit_distribution(w, per)
-    levels = analytic_levels(fit, bits)
+    rows = w if per == "channel" else w.reshape(1, -1)
+    factor = fitted_factor(rows, fit, bits) if fit_scale else np.ones(len(fit.kind))
+    levels = analytic_levels(fit, bits, factor)
     if method == "kmeans":
-        levels = kmeans_levels(w if per == "channel" else w.reshape(1, -1), levels, iters)
+        levels = kmeans_levels(rows, levels, iters)
     cb = Codebook.from_float(w, bits, levels=levels)
     mse = weight_mse(w, cb.to_float())
     umse, ukind = best_uniform_mse(w, bits, per)
@@ -289,6 +303,7 @@ def quantize_nonuniform(w: np.ndarray, bits: int = 4, *, per: str = "channel",
         "distribution": fit.kind[0] if one else list(fit.kind),
         "ks_gaussian": float(fit.ks_gaussian[0]) if one else fit.ks_gaussian.tolist(),
         "ks_laplace": float(fit.ks_laplace[0]) if one else fit.ks_laplace.tolist(),
+        "spread_factor": float(factor[0]) if one else factor.tolist(),
         "mse": mse, "uniform_mse": umse, "uniform": ukind,
         "mse_ratio": mse / umse if umse > 0 else (0.0 if mse == 0 else float("inf")),
     }

@@ -148,6 +148,11 @@ def test_demo_model_layers_nu4_vs_best_uniform():
         ratios[name] = info["mse_ratio"]
     assert len(ratios) == 8
     assert all(r <= 0.85 for r in ratios.values()), ratios
+    for name, w in _demo_layers():  # the data-free method with a fitted spread multiplier
+        if name != "fc.weight":
+            _, a = quantize_nonuniform(w, 4, per="tensor")
+            _, b = quantize_nonuniform(w, 4, per="tensor", fit_scale=True)
+            assert b["mse"] <= a["mse"] and b["mse_ratio"] <= 0.85, (name, b)
     fc = dict(_demo_layers())["fc.weight"]
     _, info = quantize_nonuniform(fc, 4, per="tensor", method="kmeans")
     assert 0.85 < info["mse_ratio"] < 1.0
