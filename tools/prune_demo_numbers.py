@@ -20,7 +20,7 @@ import pyedge
 import pyedge.format as pedge_format
 from pyedge.compress.channel import prune_channels
 from pyedge.compress.encoding_choice import fastest_sparse_encoding
-from pyedge.compress.hessian import hessian
+from pyedge.compress.gptq import hessian
 from pyedge.compress.masks import block_mask, magnitude_mask
 from pyedge.compress.sparsegpt import sparsegpt
 from pyedge.demo_data import __file__ as demo_init
