@@ -4,7 +4,8 @@
 1. Output error ``||(W - W') X^T|| / ||W X^T||`` of magnitude vs SparseGPT pruning of the demo
    model's pointwise convs and fc on its calibration activations, and test-slice accuracy with
    all of them pruned.
-2. p50 latency of the model after channel pruning (ratio 0.25 / 0.5) vs the original.
+2. p50 latency and accuracy of the model after channel pruning (ratio 0.1 / 0.25 / 0.5) vs
+   the original, without and with the calibrated least-squares refit.
 3. fastest_sparse_encoding of each pointwise layer at 50 / 80 / 90 % (magnitude and 16x1
    block masks), float32 and int8, with the measured seconds of every option.
 """
@@ -91,17 +92,23 @@ def main() -> None:
             print(f"|  | all pointwise + fc, {name} | accuracy {acc:.4f} | | |")
 
     print(f"\nchannel pruning, batch {args.batch}, 1 thread, p50 of 30 runs (same process)")
-    print("| ratio | parameters | p50 ms | speed-up |")
-    print("|---|---|---|---|")
+    print("| ratio | parameters | p50 ms | speed-up | accuracy | accuracy, refit on 256 "
+          "calib images |")
+    print("|---|---|---|---|---|---|")
     xb = test[:args.batch]
     t_base = _p50(base, xb)
     n_base = sum(w.size for w in weights.values())
-    print(f"| 0 | {n_base} | {t_base * 1e3:.3f} | 1.00x |")
-    for ratio in (0.25, 0.5):
+    print(f"| 0 | {n_base} | {t_base * 1e3:.3f} | 1.00x | {acc0:.4f} | |")
+    for ratio in (0.1, 0.25, 0.5):
         g2, w2 = prune_channels(graph, weights, ratio)
-        t = _p50(Model(g2, w2), xb)
+        pruned = Model(g2, w2)
+        t = _p50(pruned, xb)
+        acc = float((pruned.run({"input": test})["logits"].argmax(1) == labels).mean())
+        g3, w3 = prune_channels(graph, weights, ratio, calib={"input": calib[:256]})
+        acc_refit = float((Model(g3, w3).run({"input": test})["logits"].argmax(1)
+                           == labels).mean())
         print(f"| {ratio} | {sum(w.size for w in w2.values())} | {t * 1e3:.3f} | "
-              f"{t_base / t:.2f}x |")
+              f"{t_base / t:.2f}x | {acc:.4f} | {acc_refit:.4f} |")
 
     rows = {"block1_pw": 196, "block2_pw": 49, "block3_pw": 49}
     print(f"\nencoding choice, batch {args.batch} (rows = batch * H * W), 1 thread, "
