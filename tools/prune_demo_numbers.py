@@ -43,14 +43,18 @@ def _weight_name(layer: str) -> str:
     return "fc.weight" if layer == "fc" else f"{layer}.weight.ohwi"
 
 
-def _p50(model: Model, x: np.ndarray, repeats: int = 30) -> float:
-    model.run({"input": x})
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        model.run({"input": x})
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times))
+def _p50s(models: list[Model], x: np.ndarray, rounds: int = 100) -> list[float]:
+    """Median seconds per run of each model, timed interleaved (round robin) so that load
+    changes on a shared machine hit every model alike."""
+    times: list[list[float]] = [[] for _ in models]
+    for m in models:
+        m.run({"input": x})
+    for _ in range(rounds):
+        for m, t in zip(models, times, strict=True):
+            t0 = time.perf_counter()
+            m.run({"input": x})
+            t.append(time.perf_counter() - t0)
+    return [float(np.median(t)) for t in times]
 
 
 def main() -> None:
@@ -91,24 +95,23 @@ def main() -> None:
                          == labels).mean())
             print(f"|  | all pointwise + fc, {name} | accuracy {acc:.4f} | | |")
 
-    print(f"\nchannel pruning, batch {args.batch}, 1 thread, p50 of 30 runs (same process)")
+    print(f"\nchannel pruning, batch {args.batch}, 1 thread, p50 of 100 interleaved runs")
     print("| ratio | parameters | p50 ms | speed-up | accuracy | accuracy, refit on 256 "
           "calib images |")
     print("|---|---|---|---|---|---|")
-    xb = test[:args.batch]
-    t_base = _p50(base, xb)
+    ratios = (0.1, 0.25, 0.5)
+    pruned = [prune_channels(graph, weights, r) for r in ratios]
+    models = [base] + [Model(g2, w2) for g2, w2 in pruned]
+    p50 = _p50s(models, test[:args.batch])
     n_base = sum(w.size for w in weights.values())
-    print(f"| 0 | {n_base} | {t_base * 1e3:.3f} | 1.00x | {acc0:.4f} | |")
-    for ratio in (0.1, 0.25, 0.5):
-        g2, w2 = prune_channels(graph, weights, ratio)
-        pruned = Model(g2, w2)
-        t = _p50(pruned, xb)
-        acc = float((pruned.run({"input": test})["logits"].argmax(1) == labels).mean())
+    print(f"| 0 | {n_base} | {p50[0] * 1e3:.3f} | 1.00x | {acc0:.4f} | |")
+    for ratio, (_, w2), model, t in zip(ratios, pruned, models[1:], p50[1:], strict=True):
+        acc = float((model.run({"input": test})["logits"].argmax(1) == labels).mean())
         g3, w3 = prune_channels(graph, weights, ratio, calib={"input": calib[:256]})
         acc_refit = float((Model(g3, w3).run({"input": test})["logits"].argmax(1)
                            == labels).mean())
         print(f"| {ratio} | {sum(w.size for w in w2.values())} | {t * 1e3:.3f} | "
-              f"{t_base / t:.2f}x | {acc:.4f} | {acc_refit:.4f} |")
+              f"{p50[0] / t:.2f}x | {acc:.4f} | {acc_refit:.4f} |")
 
     rows = {"block1_pw": 196, "block2_pw": 49, "block3_pw": 49}
     print(f"\nencoding choice, batch {args.batch} (rows = batch * H * W), 1 thread, "
