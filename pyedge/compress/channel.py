@@ -13,7 +13,8 @@ signal is then a constant per channel (``act(0)`` after the producer, the depthw
 a depthwise Conv, ...); that constant is folded into the consumers' biases, so pruning a filter
 whose weights and bias are zero leaves the model's outputs unchanged (up to float rounding).
 A group whose constant would meet zero padding with a nonzero value (where folding is not
-exact) is not prunable.
+exact) is not prunable. With calibration data the consumers are then refitted by least squares
+to the original model's pre-activation outputs, which recovers most of the lost accuracy.
 """
 
 from __future__ import annotations
