@@ -57,6 +57,20 @@ def _epilogue_args(rng, n: int, out_dtype, clamp_kind: str, acc_scale: float) ->
     return arrays
 
 
+def _tie_args(rng, n: int, out_dtype) -> dict:
+    """Epilogue arrays whose products float32(acc) * m are often exact .5 ties (m = k / 4)."""
+    odt = np.dtype(out_dtype)
+    return {"bias": rng.integers(-20, 21, n).astype(np.int32),
+            "multiplier": rng.choice(np.float32([0.25, 0.5, 0.75, 1.5]), n),
+            "out_zp": np.array({np.dtype(np.uint8): 128, np.dtype(np.int8): -5}[odt], I64)}
+
+
+def _near(rng, shape, dtype, zp: int, spread: int = 6) -> np.ndarray:
+    """8-bit activations within ``spread`` of the zero point (small accumulators)."""
+    lo, hi = OUT_RANGE[np.dtype(dtype)]
+    return np.clip(zp + rng.integers(-spread, spread + 1, shape), lo, hi).astype(dtype)
+
+
 def _qexpected(fn, args: tuple, arrays: dict, out_dtype, **kw) -> np.ndarray:
     """``fn(*args, **kw)`` with the case's epilogue arrays as keyword arguments."""
     odt = np.dtype(out_dtype)
@@ -104,6 +118,13 @@ def qgemm_cases(rng) -> list:
             arrays["expected"] = _qexpected(ref_qgemm.qgemm, (a, zp, w), arrays, odt)
             name = f"qgemm_m{m}n{n}k{k}_{np.dtype(adt).name}zp{zp}_{np.dtype(odt).name}_{clamp}"
             cases.append((name, "qs8_qc8w_gemm", arrays))
+    for (m, n, k), (adt, zp), odt in [((5, 19, 3), (np.uint8, 128), np.uint8),
+                                      ((4, 16, 8), (np.int8, -3), np.int8),
+                                      ((9, 33, 5), (np.uint8, 0), np.int8)]:
+        a, w = _near(rng, (m, k), adt, zp), rng.integers(-5, 6, (n, k)).astype(np.int8)
+        arrays = dict({"a": a, "a_zp": np.array(zp, I64), "w": w}, **_tie_args(rng, n, odt))
+        arrays["expected"] = _qexpected(ref_qgemm.qgemm, (a, zp, w), arrays, odt)
+        cases.append((f"qgemm_ties_m{m}n{n}k{k}_{np.dtype(odt).name}", "qs8_qc8w_gemm", arrays))
     return cases
 
 
@@ -199,6 +220,17 @@ def qspmm_cases(rng) -> list:
             fam = "qs8_qc8w_spmm_" + ("csr" if block == (1, 1) else f"bsr_{block[0]}x{block[1]}")
             cases.append((f"q{fam[14:]}_{'t_' if transposed else ''}n{n}k{k}b{nb}d{density}"
                           f"_{np.dtype(adt).name}zp{zp}_{np.dtype(odt).name}", fam, arrays))
+    enc = _sparse(rng, 24, 12, (1, 1), 0.4, np.int8)
+    small = np.clip(enc.values, -5, 5).astype(np.int8)  # small weights: .5 ties after scaling
+    wint = ref_qspmm.dense_int(enc.shape, enc.block, enc.indptr, enc.indices, small)
+    for transposed, nb, odt in ((0, 19, np.uint8), (1, 3, np.int8)):
+        x = _near(rng, (nb, 12) if transposed else (12, nb), np.uint8, 100)
+        arrays = dict(_sparse_arrays(enc), values=small, x=x, x_zp=np.array(100, I64),
+                      transposed=np.array(transposed, I64), **_tie_args(rng, 24, odt))
+        want = _qexpected(ref_qspmm.qspmm_t, (x if transposed else x.T, 100, wint), arrays, odt)
+        arrays["expected"] = want if transposed else np.ascontiguousarray(want.T)
+        cases.append((f"qcsr_ties_{'t_' if transposed else ''}b{nb}", "qs8_qc8w_spmm_csr",
+                      arrays))
     return cases
 
 
@@ -255,6 +287,16 @@ def qdwconv_cases(rng) -> list:
                                         (np.repeat(x, mult, axis=3), zp, w), arrays, odt, **geo)
         cases.append((f"qdw_{ks}x{ks}s{s}d{d}_n{n}h{h}w{wd}c{c}m{mult}_{np.dtype(adt).name}"
                       f"zp{zp}_{np.dtype(odt).name}_{clamp}", "qs8_qc8w_dwconv2d", arrays))
+    for odt, (adt, zp) in ((np.uint8, (np.uint8, 77)), (np.int8, (np.int8, -9))):
+        x = _near(rng, (1, 5, 6, 21), adt, zp, 3)
+        w = rng.integers(-3, 4, (3, 3, 21)).astype(np.int8)
+        arrays = dict({"x": x, "x_zp": np.array(zp, I64), "w": w}, **_tie_args(rng, 21, odt))
+        geo = dict(stride=(1, 1), pads=(1, 1, 1, 1), dilation=(1, 1))
+        arrays.update(stride=np.array((1, 1), I64), pads=np.array((1, 1, 1, 1), I64),
+                      dilation=np.array((1, 1), I64))
+        arrays["expected"] = _qexpected(ref_dw.depthwise_conv2d_q, (x, zp, w), arrays, odt,
+                                        **geo)
+        cases.append((f"qdw_ties_3x3_c21_{np.dtype(odt).name}", "qs8_qc8w_dwconv2d", arrays))
     return cases
 
 

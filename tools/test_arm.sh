@@ -7,9 +7,9 @@
 #   ARM_BUILDS=neon tools/test_arm.sh   # only the first build (what tests/arm/test_qemu.py runs)
 #
 # Builds (all static, -ffp-contract=off like setup.py):
-#   neon     -O2, baseline armv8-a for portable/NEON files, armv8.2-a+dotprod for -neondot.c;
-#            run under `qemu-aarch64 -cpu max` (dotprod kernels run) and `-cpu cortex-a57`
-#            (no dotprod: runtime detection must skip the -neondot kernels).
+#   neon     -O2, baseline armv8-a for portable/NEON files, armv8.2-a+dotprod for -neondot.c,
+#            +i8mm for -neoni8mm.c; run under `qemu-aarch64 -cpu max` (dotprod and i8mm kernels
+#            run) and `-cpu cortex-a57` (neither: run-time detection must skip them).
 #   dotprod  -O3 with every file compiled for armv8.2-a+dotprod (the compiler may then use SDOT
 #            anywhere); run under `-cpu max`.
 set -euo pipefail
@@ -23,6 +23,7 @@ GOLDEN=(tests/golden/*.bin)
 SCALAR=(kernels/cpuinfo.c kernels/*/*-scalar.c)
 NEON=(kernels/*/*-neon.c)
 NEONDOT=(kernels/*/*-neondot.c)
+NEONI8MM=(kernels/*/*-neoni8mm.c)
 
 build() {  # build NAME OPT BASE_MARCH DOT_MARCH
   local name=$1 opt=$2 base=$3 dot=$4 out="$BUILD_DIR/golden_check-$1" objs=()
@@ -31,11 +32,15 @@ build() {  # build NAME OPT BASE_MARCH DOT_MARCH
   for f in "${SCALAR[@]}" "${NEON[@]}" tests/arm/golden_check.c; do
     objs+=("$dir/$(basename "${f%.c}").o")
     "$CC" "$opt" "-march=$base" "${COMMON[@]}" -DPYEDGE_HAVE_NEON=1 -DPYEDGE_HAVE_NEONDOT=1 \
-      -c "$f" -o "${objs[-1]}"
+      -DPYEDGE_HAVE_NEONI8MM=1 -c "$f" -o "${objs[-1]}"
   done
   for f in "${NEONDOT[@]}"; do
     objs+=("$dir/$(basename "${f%.c}").o")
     "$CC" "$opt" "-march=$dot" "${COMMON[@]}" -c "$f" -o "${objs[-1]}"
+  done
+  for f in "${NEONI8MM[@]}"; do
+    objs+=("$dir/$(basename "${f%.c}").o")
+    "$CC" "$opt" "-march=armv8.2-a+dotprod+i8mm" "${COMMON[@]}" -c "$f" -o "${objs[-1]}"
   done
   "$CC" -static "${objs[@]}" -lm -o "$out"
   echo "built $out"

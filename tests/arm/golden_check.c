@@ -5,7 +5,7 @@
  * family (integer GEMM, grouped INT4 GEMM on the canonical layout, CSR/BSR sparse matmul,
  * depthwise convolution), compares integer outputs bit for bit and float outputs against the
  * stored per-element tolerance, prints counts, and exits 1 on any difference.
- * Build with -DPYEDGE_HAVE_NEON / -DPYEDGE_HAVE_NEONDOT to include the ARM ukernels.
+ * Build with -DPYEDGE_HAVE_NEON / _NEONDOT / _NEONI8MM to include the ARM ukernels.
  */
 #define _GNU_SOURCE
 #include <math.h>
@@ -154,6 +154,7 @@ static int isa_ok(int isa) {
     case PYEDGE_ISA_AVX512VNNI: return cpu.avx512f && cpu.avx512bw && cpu.avx512vl && cpu.avx512dq && cpu.avx512vnni;
     case PYEDGE_ISA_NEON: return cpu.neon;
     case PYEDGE_ISA_NEONDOT: return cpu.neon && cpu.neon_dotprod;
+    case PYEDGE_ISA_NEONI8MM: return cpu.neon && cpu.neon_dotprod && cpu.neon_i8mm;
     default: return 0;  /* AMX needs the driver's tile permission handling */
   }
 }

@@ -47,6 +47,10 @@ void pyedge_qs8_qc8w_gemm_minmax_4x16__neon(size_t, size_t, size_t, const uint8_
 void pyedge_qs8_qc8w_gemm_minmax_4x16c4__neondot(size_t, size_t, size_t, const uint8_t*,
                                                  size_t, const int8_t*, const pyedge_qparams*,
                                                  void*, size_t);
+/* ARMv8.6 i8mm (sudot: int8 weights x uint8 activations), layout (16, 4, 16). */
+void pyedge_qs8_qc8w_gemm_minmax_4x16c4__neoni8mm(size_t, size_t, size_t, const uint8_t*,
+                                                  size_t, const int8_t*, const pyedge_qparams*,
+                                                  void*, size_t);
 /* AMX-INT8 (tdpbusd), layout (16, 4, 64); the caller must hold AMX permission. */
 void pyedge_qs8_qc8w_gemm_minmax_32x32c4__amx(size_t, size_t, size_t, const uint8_t*, size_t,
                                               const int8_t*, const pyedge_qparams*, void*, size_t);
