@@ -23,10 +23,7 @@ static const pyedge_f32_dwconv2d_ukernel pyedge_f32_dwconv2d_table[] = {
   PYEDGE_F32_DWCONV2D_ROWS(avx2, PYEDGE_ISA_AVX2)
 #endif
 #if defined(PYEDGE_HAVE_NEON)
-  {"f32_dwconv2d_3x3s1__neon", "f32_dwconv2d_3x3s1", PYEDGE_ISA_NEON, 3, 3, 1, 1,
-   pyedge_f32_dwconv2d_3x3s1__neon},
-  {"f32_dwconv2d_3x3s2__neon", "f32_dwconv2d_3x3s2", PYEDGE_ISA_NEON, 3, 3, 2, 2,
-   pyedge_f32_dwconv2d_3x3s2__neon},
+  PYEDGE_F32_DWCONV2D_ROWS(neon, PYEDGE_ISA_NEON)
 #endif
   PYEDGE_F32_DWCONV2D_ROWS(scalar, PYEDGE_ISA_SCALAR)
 };

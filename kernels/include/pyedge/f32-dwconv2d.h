@@ -60,8 +60,4 @@ PYEDGE_INLINE void pyedge_dwconv2d_interior(const pyedge_f32_dwconv2d_params* p,
 PYEDGE_F32_DWCONV2D_DECLARE(scalar)
 PYEDGE_F32_DWCONV2D_DECLARE(avx2)
 PYEDGE_F32_DWCONV2D_DECLARE(avx512)
-/* ARM NEON: 3x3 stride 1 and 2 only (other shapes use the portable kernels). */
-void pyedge_f32_dwconv2d_3x3s1__neon(const float* const*, size_t, const float*, const float*,
-                                     float*, const pyedge_f32_dwconv2d_params*);
-void pyedge_f32_dwconv2d_3x3s2__neon(const float* const*, size_t, const float*, const float*,
-                                     float*, const pyedge_f32_dwconv2d_params*);
+PYEDGE_F32_DWCONV2D_DECLARE(neon)
