@@ -27,7 +27,7 @@ from pyedge.tensors import Codebook, Int4Grouped  # noqa: E402
 from pyedge.tensors.bsr import BSR  # noqa: E402
 from pyedge.tensors.csr import CSR  # noqa: E402
 from tests.golden.vectors import GOLDEN_DIR, write  # noqa: E402
-from tests.tolerances import F32_CONV, F32_LOWBIT, F32_SPMM  # noqa: E402
+from tests.tolerances import F32_CONV, F32_LOWBIT, F32_POOL, F32_SPMM  # noqa: E402
 
 I64, F64 = np.int64, np.float64
 OUT_RANGE = {np.dtype(np.uint8): (0, 255), np.dtype(np.int8): (-128, 127)}
@@ -257,6 +257,50 @@ def spmm_cases(rng) -> list:
             arrays.update(expected=fn(*args, bias, lo, hi), tol=_tol(mag, F32_SPMM))
             fam = "f32_spmm_" + ("csr" if block == (1, 1) else f"bsr_{block[0]}x{block[1]}")
             cases.append((f"{fam[4:]}_{'t_' if transposed else ''}n{n}k{k}b{nb}", fam, arrays))
+    for i, (block, n, k, density) in enumerate(SPARSE):  # int8 values with row scales
+        enc = _sparse(rng, n, k, block, density, np.int8)
+        w = ref_spmm.dense_from_blocks(enc.shape, enc.block, enc.indptr, enc.indices,
+                                       enc.values, enc.scale)
+        transposed, nb = i % 2, [1, 6, 17][i % 3]
+        x = rng.standard_normal((nb, k) if transposed else (k, nb)).astype(np.float32)
+        bias = rng.standard_normal(n).astype(np.float32)
+        lo, hi = [(-np.inf, np.inf), (0.0, 6.0)][i % 2]
+        fn = ref_spmm.spmm_t if transposed else ref_spmm.spmm
+        args = (x, w) if transposed else (w, x)
+        absargs = (np.abs(x), np.abs(w)) if transposed else (np.abs(w), np.abs(x))
+        arrays = dict(_sparse_arrays(enc), scale=enc.scale, x=x, bias=bias,
+                      transposed=np.array(transposed, I64), lo=np.array(lo, F64),
+                      hi=np.array(hi, F64), expected=fn(*args, bias, lo, hi),
+                      tol=_tol(fn(*absargs, np.abs(bias)), F32_SPMM))
+        fam = "f32_qc8w_spmm_" + ("csr" if block == (1, 1) else f"bsr_{block[0]}x{block[1]}")
+        cases.append((f"{fam[4:]}_{'t_' if transposed else ''}n{n}k{k}b{nb}", fam, arrays))
+    return cases
+
+
+def f32_misc_cases(rng) -> list:
+    """f32_gemm_minmax (oracle: float64 dense matmul) and float32 max / average pooling."""
+    cases = []
+    for m, n, k, (lo, hi) in [(1, 1, 1, (-np.inf, np.inf)), (5, 17, 33, (0.0, np.inf)),
+                              (8, 32, 64, (0.0, 6.0)), (13, 40, 7, (-1.0, 1.0))]:
+        x = rng.standard_normal((m, k)).astype(np.float32)
+        w = rng.standard_normal((n, k)).astype(np.float32)
+        bias = rng.standard_normal(n).astype(np.float32)
+        mag = ref_spmm.spmm_t(np.abs(x), np.abs(w.astype(F64)), np.abs(bias))
+        cases.append((f"sgemm_m{m}n{n}k{k}", "f32_gemm_minmax",
+                      {"x": x, "w": w, "bias": bias, "lo": np.array(lo, F64),
+                       "hi": np.array(hi, F64),
+                       "expected": ref_spmm.spmm_t(x, w.astype(F64), bias, lo, hi),
+                       "tol": _tol(mag, F32_CONV)}))
+    for kind, ks, s, pads, incl in [("max", 3, 2, (1, 1, 1, 1), 0), ("avg", 3, 1, (1, 1, 1, 1), 0),
+                                    ("avg", 2, 2, (0, 0, 1, 1), 1)]:
+        x = rng.standard_normal((1, 6, 7, 19)).astype(np.float32)
+        want = ref_pool.pool2d(x, kind, (ks, ks), (s, s), pads, bool(incl))
+        mag = ref_pool.pool2d(np.abs(x), "avg" if kind == "avg" else "max", (ks, ks), (s, s),
+                              pads, bool(incl))
+        cases.append((f"f32{kind}pool_{ks}x{ks}s{s}_inc{incl}", f"f32_{kind}pool",
+                      {"x": x, "kernel": np.array((ks, ks), I64), "stride": np.array((s, s), I64),
+                       "pads": np.array(pads, I64), "include_pad": np.array(incl, I64),
+                       "expected": want, "tol": _tol(mag, F32_POOL)}))
     return cases
 
 
@@ -348,7 +392,7 @@ def pool_lut_cases(rng) -> list:
 
 GROUPS = {"qgemm": qgemm_cases, "qc4w": qc4w_cases, "lut_gemm": lut_cases,
           "qspmm": qspmm_cases, "spmm": spmm_cases, "qdwconv2d": qdwconv_cases,
-          "dwconv2d": dwconv_cases, "pool_lut": pool_lut_cases}
+          "dwconv2d": dwconv_cases, "pool_lut": pool_lut_cases, "f32_misc": f32_misc_cases}
 
 
 def main() -> None:

@@ -333,13 +333,16 @@ static void run_qspmm(const case_t* c, counts_t* cnt) {
 static void run_spmm(const case_t* c, counts_t* cnt) {
   const sparse_t s = sparse(c);
   const array_t* bias = find(c, "bias");
-  pyedge_f32_minmax_params p = {bias ? (const float*)bias->data : NULL, NULL,
+  const array_t* scale = find(c, "scale");  /* int8 values (f32_qc8w_spmm): row scales */
+  const uint32_t q8 = get(c, "values")->dtype == DT_I8;
+  pyedge_f32_minmax_params p = {bias ? (const float*)bias->data : NULL,
+                                scale ? (const float*)scale->data : NULL,
                                 (float)get_f(c, "lo"), (float)get_f(c, "hi")};
   const float* x = get(c, "x")->data;
   float* out = xmalloc(s.n * s.nb * sizeof(float));
   for (size_t u = 0; u < PYEDGE_F32_SPMM_COUNT; u++) {
     const pyedge_f32_spmm_ukernel* uk = &pyedge_f32_spmm_table[u];
-    if (uk->q8 || uk->r != s.r || uk->c != s.cb || !isa_ok(uk->isa)) continue;
+    if (uk->q8 != q8 || uk->r != s.r || uk->c != s.cb || !isa_ok(uk->isa)) continue;
     memset(out, 0xA5, s.n * s.nb * sizeof(float));
     if (s.transposed || s.nb == 1)
       uk->spmm_t(0, s.nbr, s.nb, s.k, s.n, s.indptr, s.indices, s.idx16, s.values, x, out, &p);
@@ -468,7 +471,7 @@ static int run_case(const case_t* c, counts_t* cnt) {
   else if (!strcmp(f, "qd8_f32_qc4w_gemm")) run_qc4w(c, cnt, 1);
   else if (!strcmp(f, "f32_qc4w_gemm")) run_qc4w(c, cnt, 0);
   else if (!strncmp(f, "qs8_qc8w_spmm_", 14)) run_qspmm(c, cnt);
-  else if (!strncmp(f, "f32_spmm_", 9)) run_spmm(c, cnt);
+  else if (!strncmp(f, "f32_spmm_", 9) || !strncmp(f, "f32_qc8w_spmm_", 14)) run_spmm(c, cnt);
   else if (!strcmp(f, "qs8_qc8w_dwconv2d")) run_qdwconv(c, cnt);
   else if (!strncmp(f, "f32_dwconv2d_", 13)) run_dwconv(c, cnt);
   else return 0;  /* families checked only from Python (pool, LUT) */

@@ -15,11 +15,13 @@ from pyedge.kernels import (
     gemm_qc4w,
     lut_channels,
     max_pool2d,
+    pack_f32w,
     pack_qc8w,
     qgemm,
     qspmm,
     qspmm_t,
     registry,
+    sgemm,
     spmm,
     spmm_t,
 )
@@ -50,7 +52,9 @@ def _qout(a: dict) -> dict:
 
 def _sparse(a: dict):
     shape, block = tuple(int(v) for v in a["shape"]), tuple(int(v) for v in a["block"])
-    scale = None if a["values"].dtype == np.float32 else np.ones(shape[0], np.float32)
+    scale = a.get("scale")  # int8 values: row scales (ones for the integer qspmm cases)
+    if scale is None and a["values"].dtype == np.int8:
+        scale = np.ones(shape[0], np.float32)
     if block == (1, 1):
         return CSR(shape, a["indptr"], a["indices"], a["values"], scale)
     return BSR(shape, block, a["indptr"], a["indices"], a["values"], scale)
@@ -82,7 +86,7 @@ def run_case(family: str, a: dict, kernel: str) -> np.ndarray:
         w, x = _sparse(a), a["x"]
         args = (x, w) if a["transposed"] else (w, x)
         return fn(*args, int(a["x_zp"]), **_qout(a), kernel=kernel)
-    if family.startswith("f32_spmm"):
+    if family.startswith(("f32_spmm", "f32_qc8w_spmm")):
         w, x = _sparse(a), a["x"]
         if a["transposed"]:
             return spmm_t(x, w, a.get("bias"), **_act(a), kernel=kernel)
@@ -92,11 +96,13 @@ def run_case(family: str, a: dict, kernel: str) -> np.ndarray:
                                   kernel=kernel)
     if family.startswith("f32_dwconv2d"):
         return depthwise_conv2d(a["x"], a["w"], a["bias"], **_geo(a), **_act(a), kernel=kernel)
-    if family.startswith("u8_"):
+    if family == "f32_gemm_minmax":
+        return sgemm(a["x"], pack_f32w(a["w"]), a["bias"], **_act(a), kernel=kernel)
+    if family.endswith("pool"):
         pool = dict(kernel=tuple(int(v) for v in a["kernel"]),
                     stride=tuple(int(v) for v in a["stride"]),
                     pads=tuple(int(v) for v in a["pads"]), kernel_impl=kernel)
-        if family == "u8_maxpool":
+        if family.endswith("maxpool"):
             return max_pool2d(a["x"], **pool)
         return avg_pool2d(a["x"], count_include_pad=bool(a["include_pad"]), **pool)
     if family == "x8_lut_channels":
