@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cross-compile pyedge's C ukernels (portable + NEON + dotprod) and the golden vector checker
 # for aarch64, then run it under qemu-user on every tests/golden/*.bin; exit non-zero on any
-# difference. Needs Debian's gcc-aarch64-linux-gnu and qemu-user (qemu-aarch64).
+# difference (plus SWEEP random cases per integer family: every ARM kernel vs the portable C
+# kernel, bit for bit). Needs Debian's gcc-aarch64-linux-gnu and qemu-user (qemu-aarch64).
 #
 #   tools/test_arm.sh                # from any directory; BUILD_DIR defaults to build/arm
 #   ARM_BUILDS=neon tools/test_arm.sh   # only the first build (what tests/arm/test_qemu.py runs)
@@ -17,6 +18,7 @@ cd "$(dirname "$0")/.."
 CC=${CC_AARCH64:-aarch64-linux-gnu-gcc}
 QEMU=${QEMU_AARCH64:-qemu-aarch64}
 BUILD_DIR=${BUILD_DIR:-build/arm}
+SWEEP=${SWEEP:-300}  # random cases per integer family, each ARM kernel vs the portable one
 mkdir -p "$BUILD_DIR"
 COMMON=(-std=c11 -fno-math-errno -ffp-contract=off -Ikernels/include -Wall -Wextra)
 GOLDEN=(tests/golden/*.bin)
@@ -57,6 +59,6 @@ for run in "neon max" "neon cortex-a57" "dotprod max"; do
   set -- $run
   [[ " $BUILDS " == *" $1 "* ]] || continue
   echo "== $QEMU -cpu $2 $BUILD_DIR/golden_check-$1"
-  "$QEMU" -cpu "$2" "$BUILD_DIR/golden_check-$1" "${GOLDEN[@]}" || status=1
+  "$QEMU" -cpu "$2" "$BUILD_DIR/golden_check-$1" --sweep "$SWEEP" "${GOLDEN[@]}" || status=1
 done
 exit $status

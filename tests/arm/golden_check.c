@@ -1,10 +1,14 @@
 /* Golden vector check of pyedge's C ukernels without Python (native x86 or aarch64 under qemu).
  *
- * Usage: golden_check FILE.bin ...  Reads golden files (tests/golden, format: vectors.py),
+ * Usage: golden_check [--sweep N] FILE.bin ...  Reads golden files (tests/golden, format:
+ * vectors.py),
  * runs every table ukernel built into this binary that this CPU supports on every case of its
  * family (integer GEMM, grouped INT4 GEMM on the canonical layout, CSR/BSR sparse matmul,
  * depthwise convolution), compares integer outputs bit for bit and float outputs against the
  * stored per-element tolerance, prints counts, and exits 1 on any difference.
+ * --sweep N adds N random cases per integer family (INT8 GEMM, qd8 INT4 GEMM, CSR/BSR integer
+ * sparse matmul, 8-bit depthwise) whose expected output is the portable C kernel's (itself
+ * bit-exact with the oracles on the golden set); every other ukernel must match it bit for bit.
  * Build with -DPYEDGE_HAVE_NEON / _NEONDOT / _NEONI8MM to include the ARM ukernels.
  */
 #define _GNU_SOURCE
@@ -43,6 +47,7 @@ typedef struct {
 
 static pyedge_cpu_info cpu;
 static counts_t total;
+static int capture;  /* sweep: run only portable kernels and store their output as expected */
 
 /* Per-kernel tallies (name from the ukernel tables). */
 static struct {
@@ -121,6 +126,10 @@ static float half_to_float(uint16_t h) {
 static void compare(const case_t* c, const char* kernel, const void* got, counts_t* cnt) {
   const array_t* want = get(c, "expected");
   const array_t* tol = find(c, "tol");
+  if (capture) {
+    memcpy((void*)want->data, got, want->count * DT_SIZE[want->dtype]);
+    return;
+  }
   long bad = 0;
   for (size_t i = 0; i < want->count; i++) {
     if (tol) {
@@ -147,6 +156,7 @@ static void compare(const case_t* c, const char* kernel, const void* got, counts
 }
 
 static int isa_ok(int isa) {
+  if (capture) return isa == PYEDGE_ISA_SCALAR;
   switch (isa) {
     case PYEDGE_ISA_SCALAR: return 1;
     case PYEDGE_ISA_AVX2: return cpu.avx2 && cpu.fma;
@@ -532,11 +542,224 @@ static void run_file(const char* path) {
   free(buf);
 }
 
+/* ---- random sweep ---------------------------------------------------------------------- */
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+
+static uint64_t rnd(void) { /* splitmix64 */
+  uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+static int64_t rint_in(int64_t lo, int64_t hi) { return lo + (int64_t)(rnd() % (uint64_t)(hi - lo + 1)); }
+
+/* Append an array (zeroed) of dtype and shape (ndim <= 3) to c; returns its data. */
+static void* add(case_t* c, const char* name, int dtype, int ndim, size_t s0, size_t s1, size_t s2) {
+  array_t* a = &c->arrays[c->narrays++];
+  snprintf(a->name, sizeof a->name, "%s", name);
+  a->dtype = dtype;
+  a->ndim = ndim;
+  const size_t dims[3] = {s0, s1, s2};
+  a->count = 1;
+  for (int d = 0; d < ndim; d++) a->count *= a->shape[d] = dims[d];
+  void* data = xmalloc(a->count * DT_SIZE[dtype]);
+  a->data = data;
+  return data;
+}
+static void add_i(case_t* c, const char* name, int64_t v) { *(int64_t*)add(c, name, DT_I64, 0, 0, 0, 0) = v; }
+
+static void fill_bytes(void* p, size_t n, int lo, int hi) {
+  for (size_t i = 0; i < n; i++) ((int8_t*)p)[i] = (int8_t)rint_in(lo, hi);
+}
+
+/* Random 8-bit activations and zero point (uint8 or int8), small or full-range values. */
+static void random_act(case_t* c, const char* name, const char* zpname, int ndim, size_t s0,
+                       size_t s1, size_t s2) {
+  const int is_i8 = rnd() & 1, lo = is_i8 ? -128 : 0, hi = is_i8 ? 127 : 255;
+  const int64_t zp = rint_in(lo, hi);
+  void* x = add(c, name, is_i8 ? DT_I8 : DT_U8, ndim, s0, s1, s2);
+  const size_t n = c->arrays[c->narrays - 1].count;
+  const int small = rnd() & 1;  /* near the zero point: small accumulators, many .5 ties */
+  for (size_t i = 0; i < n; i++) {
+    int64_t v = small ? zp + rint_in(-6, 6) : rint_in(lo, hi);
+    v = v < lo ? lo : v > hi ? hi : v;
+    if (is_i8) ((int8_t*)x)[i] = (int8_t)v; else ((uint8_t*)x)[i] = (uint8_t)v;
+  }
+  add_i(c, zpname, zp);
+}
+
+/* Random epilogue (bias, multiplier, out_zp, clamp) and a zeroed expected output. */
+static void random_epilogue(case_t* c, size_t n, size_t acc_scale, int allow_i32, size_t e0,
+                            size_t e1, size_t e2, int endim) {
+  const int kinds[4] = {DT_U8, DT_I8, DT_F32, DT_I32};
+  const int kind = kinds[rint_in(0, allow_i32 ? 3 : 1)];
+  if (rnd() % 4) {
+    int32_t* b = add(c, "bias", DT_I32, 1, n, 0, 0);
+    for (size_t j = 0; j < n; j++) b[j] = (int32_t)rint_in(-3000, 3000);
+  }
+  if (kind != DT_I32) {
+    float* m = add(c, "multiplier", DT_F32, 1, n, 0, 0);
+    for (size_t j = 0; j < n; j++)
+      m[j] = (rnd() & 1) ? 0.25f * (float)rint_in(1, 6)  /* exact: .5 ties */
+                         : (float)rint_in(1, 1 << 20) / (float)(1 << 20) * 4.0f / (float)acc_scale;
+  }
+  if (kind == DT_U8 || kind == DT_I8) {
+    const int lo = kind == DT_U8 ? 0 : -128, hi = kind == DT_U8 ? 255 : 127;
+    const int64_t ozp = rint_in(lo, hi);
+    add_i(c, "out_zp", ozp);
+    if (rnd() & 1) {
+      int64_t* cl = add(c, "clamp", DT_I64, 1, 2, 0, 0);
+      cl[0] = rint_in(lo, hi);
+      cl[1] = rint_in(cl[0], hi);
+    }
+  } else if (kind == DT_F32 && (rnd() & 1)) {
+    double* cl = add(c, "clamp", DT_F64, 1, 2, 0, 0);
+    cl[0] = -(double)rint_in(0, 50);
+    cl[1] = (double)rint_in(0, 50);
+  }
+  add(c, "expected", kind, endim, e0, e1, e2);
+}
+
+static void sweep_case(case_t* c, int fam) {
+  c->narrays = 0;
+  if (fam == 0) {  /* INT8 GEMM */
+    const size_t m = (size_t)rint_in(1, 20), n = (size_t)rint_in(1, 70), k = (size_t)rint_in(1, 300);
+    snprintf(c->name, sizeof c->name, "sweep_qgemm_m%zun%zuk%zu", m, n, k);
+    snprintf(c->family, sizeof c->family, "qs8_qc8w_gemm");
+    random_act(c, "a", "a_zp", 2, m, k, 0);
+    fill_bytes(add(c, "w", DT_I8, 2, n, k, 0), n * k, -127, 127);
+    random_epilogue(c, n, 64 * k, 1, m, n, 0, 2);
+  } else if (fam == 1) {  /* qd8 x INT4 GEMM */
+    const size_t g = (size_t)32 << rint_in(0, 2), m = (size_t)rint_in(1, 6);
+    const size_t n = (size_t)rint_in(1, 40), k = g * (size_t)rint_in(1, 4);
+    snprintf(c->name, sizeof c->name, "sweep_qd8_m%zun%zuk%zug%zu", m, n, k, g);
+    snprintf(c->family, sizeof c->family, "qd8_f32_qc4w_gemm");
+    float* x = add(c, "x", DT_F32, 2, m, k, 0);
+    for (size_t i = 0; i < m * k; i++) x[i] = (float)rint_in(-600, 600) / 8.0f;  /* .5 ties */
+    fill_bytes(add(c, "q", DT_U8, 2, n, k / 2, 0), n * k / 2, -128, 127);
+    uint16_t* sc = add(c, "scale", DT_F16, 2, n, k / g, 0);
+    for (size_t i = 0; i < n * k / g; i++) sc[i] = (uint16_t)(rint_in(1, 29) << 10 | rint_in(0, 1023));
+    add_i(c, "group", (int64_t)g);
+    if (rnd() & 1) {
+      float* b = add(c, "bias", DT_F32, 1, n, 0, 0);
+      for (size_t j = 0; j < n; j++) b[j] = (float)rint_in(-100, 100) / 16.0f;
+    }
+    add(c, "expected", DT_F32, 2, m, n, 0);
+  } else if (fam == 2) {  /* integer CSR / BSR sparse matmul */
+    static const size_t blocks[6][2] = {{1, 1}, {1, 4}, {4, 1}, {4, 4}, {8, 1}, {16, 1}};
+    const size_t* bl = blocks[rnd() % 3 ? 0 : rint_in(1, 5)];  /* mostly CSR (NEON has CSR) */
+    const size_t n = bl[0] * (size_t)rint_in(1, 8), k = bl[1] * (size_t)rint_in(1, 80);
+    const size_t nb = (size_t)rint_in(1, 40), nbr = n / bl[0], nbc = k / bl[1];
+    const int transposed = rnd() & 1, density = (int)rint_in(0, 100);
+    snprintf(c->name, sizeof c->name, "sweep_qspmm_%zux%zu_n%zuk%zub%zu%s", bl[0], bl[1], n, k, nb,
+             transposed ? "_t" : "");
+    snprintf(c->family, sizeof c->family, bl[0] * bl[1] == 1 ? "qs8_qc8w_spmm_csr" : "qs8_qc8w_spmm_bsr_%zux%zu",
+             bl[0], bl[1]);
+    int64_t* sh = add(c, "shape", DT_I64, 1, 2, 0, 0);
+    sh[0] = (int64_t)n;
+    sh[1] = (int64_t)k;
+    int64_t* b = add(c, "block", DT_I64, 1, 2, 0, 0);
+    b[0] = (int64_t)bl[0];
+    b[1] = (int64_t)bl[1];
+    int64_t* indptr = add(c, "indptr", DT_I64, 1, nbr + 1, 0, 0);
+    uint16_t* cols = xmalloc(nbr * nbc * sizeof(uint16_t));
+    size_t nnzb = 0;
+    for (size_t r = 0; r < nbr; r++) {
+      for (size_t cc = 0; cc < nbc; cc++)
+        if (rint_in(1, 100) <= density) cols[nnzb++] = (uint16_t)cc;
+      indptr[r + 1] = (int64_t)nnzb;
+    }
+    const int idx32 = rnd() & 1;
+    void* ind = add(c, "indices", idx32 ? DT_I32 : DT_U16, 1, nnzb, 0, 0);
+    for (size_t j = 0; j < nnzb; j++)
+      if (idx32) ((int32_t*)ind)[j] = cols[j]; else ((uint16_t*)ind)[j] = cols[j];
+    free(cols);
+    fill_bytes(add(c, "values", DT_I8, 1, nnzb * bl[0] * bl[1], 0, 0), nnzb * bl[0] * bl[1],
+               -127, 127);
+    if (transposed) random_act(c, "x", "x_zp", 2, nb, k, 0);
+    else random_act(c, "x", "x_zp", 2, k, nb, 0);
+    add_i(c, "transposed", transposed);
+    random_epilogue(c, n, 64 * k, 1, transposed ? nb : n, transposed ? n : nb, 0, 2);
+  } else {  /* 8-bit depthwise convolution */
+    const size_t kh = (size_t)(2 * rint_in(0, 2) + 1), kw = (size_t)(2 * rint_in(0, 2) + 1);
+    const size_t sh = (size_t)rint_in(1, 2), sw = (size_t)rint_in(1, 2);
+    const size_t dh = (size_t)rint_in(1, 2), dw = (size_t)rint_in(1, 2);
+    const size_t ch = (size_t)rint_in(1, 40), ih = (size_t)rint_in(1, 9), iw = (size_t)rint_in(1, 9);
+    const int64_t pt = rint_in(0, (int64_t)((kh - 1) * dh)), pl = rint_in(0, (int64_t)((kw - 1) * dw));
+    int64_t pb = rint_in(0, (int64_t)((kh - 1) * dh)), pr = rint_in(0, (int64_t)((kw - 1) * dw));
+    /* at least one output row / column */
+    if ((int64_t)ih + pt + pb < (int64_t)((kh - 1) * dh + 1)) pb = (int64_t)((kh - 1) * dh + 1) - (int64_t)ih - pt;
+    if ((int64_t)iw + pl + pr < (int64_t)((kw - 1) * dw + 1)) pr = (int64_t)((kw - 1) * dw + 1) - (int64_t)iw - pl;
+    const size_t oh = ((size_t)((int64_t)ih + pt + pb) - (kh - 1) * dh - 1) / sh + 1;
+    const size_t ow = ((size_t)((int64_t)iw + pl + pr) - (kw - 1) * dw - 1) / sw + 1;
+    snprintf(c->name, sizeof c->name, "sweep_qdw_%zux%zus%zu%zud%zu%zu_h%zuw%zuc%zu", kh, kw, sh, sw, dh,
+             dw, ih, iw, ch);
+    snprintf(c->family, sizeof c->family, "qs8_qc8w_dwconv2d");
+    /* x as [1, H, W, C]: ndim 3 helper, then a leading 1 */
+    random_act(c, "x", "x_zp", 3, ih, iw, ch);
+    array_t* xa = &c->arrays[c->narrays - 2];
+    xa->ndim = 4;
+    xa->shape[3] = xa->shape[2];
+    xa->shape[2] = xa->shape[1];
+    xa->shape[1] = xa->shape[0];
+    xa->shape[0] = 1;
+    fill_bytes(add(c, "w", DT_I8, 3, kh, kw, ch), kh * kw * ch, -127, 127);
+    int64_t* st = add(c, "stride", DT_I64, 1, 2, 0, 0);
+    st[0] = (int64_t)sh;
+    st[1] = (int64_t)sw;
+    int64_t* di = add(c, "dilation", DT_I64, 1, 2, 0, 0);
+    di[0] = (int64_t)dh;
+    di[1] = (int64_t)dw;
+    int64_t* pd = add(c, "pads", DT_I64, 1, 4, 0, 0);
+    pd[0] = pt;
+    pd[1] = pl;
+    pd[2] = pb;
+    pd[3] = pr;
+    random_epilogue(c, ch, 64 * kh * kw, 0, oh * ow, ch, 0, 2);
+    array_t* e = &c->arrays[c->narrays - 1];  /* expected [1, OH, OW, C] */
+    e->ndim = 4;
+    e->shape[0] = 1;
+    e->shape[1] = oh;
+    e->shape[2] = ow;
+    e->shape[3] = ch;
+  }
+}
+
+static void sweep(long per_family) {
+  static const char* names[4] = {"INT8 GEMM", "qd8 INT4 GEMM", "integer sparse", "8-bit depthwise"};
+  case_t* c = xmalloc(sizeof(case_t));
+  for (int fam = 0; fam < 4; fam++) {
+    counts_t cnt = {0};
+    for (long i = 0; i < per_family; i++) {
+      sweep_case(c, fam);
+      capture = 1;  /* expected := the portable C kernel's output */
+      run_case(c, &cnt);
+      capture = 0;
+      run_case(c, &cnt);
+      cnt.cases++;
+      for (int j = 0; j < c->narrays; j++) free((void*)c->arrays[j].data);
+    }
+    printf("sweep %s: %ld random cases, %ld kernel runs, %ld elements, %ld differences\n",
+           names[fam], cnt.cases, cnt.runs, cnt.elements, cnt.diffs);
+    total.cases += cnt.cases;
+    total.runs += cnt.runs;
+    total.elements += cnt.elements;
+    total.diffs += cnt.diffs;
+  }
+  free(c);
+}
+
 int main(int argc, char** argv) {
   pyedge_cpu_features(&cpu);
   printf("cpu: neon=%d dotprod=%d i8mm=%d avx2=%d avx512vnni=%d\n", cpu.neon,
          cpu.neon_dotprod, cpu.neon_i8mm, cpu.avx2, cpu.avx512vnni);
-  for (int i = 1; i < argc; i++) run_file(argv[i]);
+  int i = 1;
+  if (argc > 2 && !strcmp(argv[1], "--sweep")) {
+    sweep(atol(argv[2]));
+    i = 3;
+  }
+  for (; i < argc; i++) run_file(argv[i]);
   for (size_t i = 0; i < nkernels; i++)
     printf("  %-44s %4ld runs %8ld elements %ld differences\n", per_kernel[i].name,
            per_kernel[i].runs, per_kernel[i].elements, per_kernel[i].diffs);

@@ -31,8 +31,10 @@ def checker(tmp_path_factory) -> Path:
 
 
 def test_portable_kernels_reproduce_every_golden_file(checker):
-    res = subprocess.run([str(checker), *map(str, files())], capture_output=True, text=True)
+    res = subprocess.run([str(checker), "--sweep", "20", *map(str, files())],
+                         capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr
+    assert res.stdout.count("sweep ") == 4, res.stdout
     (total,) = [line for line in res.stdout.splitlines() if line.startswith("TOTAL:")]
     assert total.endswith(" 0 differences"), res.stdout
     assert "qs8_qc8w_gemm_minmax_4x4__scalar" in res.stdout

@@ -19,7 +19,7 @@ MISSING = [t for t in ("aarch64-linux-gnu-gcc", "qemu-aarch64") if shutil.which(
 @pytest.mark.skipif(bool(MISSING), reason=f"ARM cross toolchain not installed: {MISSING} "
                     "(apt-get install gcc-aarch64-linux-gnu qemu-user)")
 def test_neon_kernels_reproduce_golden_vectors_under_qemu(tmp_path):
-    env = dict(os.environ, BUILD_DIR=str(tmp_path), ARM_BUILDS="neon")
+    env = dict(os.environ, BUILD_DIR=str(tmp_path), ARM_BUILDS="neon", SWEEP="100")
     res = subprocess.run([str(ROOT / "tools/test_arm.sh")], capture_output=True, text=True,
                          env=env, timeout=900)
     assert res.returncode == 0, res.stdout + res.stderr
