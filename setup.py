@@ -2,7 +2,8 @@
 
 C microkernels live in kernels/<family>/ and are sorted into libraries by the ISA suffix of
 their file name (``...-scalar.c``, ``...-avx2.c``, ``...-avx512vnni.c``, ``...-amx.c``,
-``...-neon.c``); each library gets only its own flags, so nothing is built with -march=native.
+``...-neon.c``, ``...-neondot.c``, ``...-neoni8mm.c``); each library gets only its own flags,
+so nothing is built with -march=native.
 Set PYEDGE_SANITIZE=1 to build everything with AddressSanitizer + UBSan.
 """
 
@@ -32,7 +33,9 @@ ISA_LIBRARIES = [
                                             "-mavx512dq", "-mavx512vnni", "-mfma"], X86),
     ("pyedge_amx", "-amx.c", ["-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq",
                               "-mavx512vnni", "-mamx-tile", "-mamx-int8"], X86),
-    ("pyedge_neon", "-neon.c", ["-march=armv8.2-a+dotprod"] if ARM else [], ARM),
+    ("pyedge_neon", "-neon.c", ["-march=armv8-a"] if ARM else [], ARM),
+    ("pyedge_neondot", "-neondot.c", ["-march=armv8.2-a+dotprod"] if ARM else [], ARM),
+    ("pyedge_neoni8mm", "-neoni8mm.c", ["-march=armv8.2-a+dotprod+i8mm"] if ARM else [], ARM),
 ]
 
 libraries = []

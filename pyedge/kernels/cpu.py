@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-ISAS = ("scalar", "avx2", "avx512", "avx512vnni", "amx", "neon", "neondot")
+ISAS = ("scalar", "avx2", "avx512", "avx512vnni", "amx", "neon", "neondot", "neoni8mm")
 """ISA names in the order of ``enum pyedge_isa`` (kernels/include/pyedge/common.h)."""
 
 ISA_REQUIRES = {
@@ -15,6 +15,7 @@ ISA_REQUIRES = {
     "amx": ("avx512vnni", "amx_permitted"),
     "neon": ("neon",),
     "neondot": ("neon", "neon_dotprod"),
+    "neoni8mm": ("neon", "neon_dotprod", "neon_i8mm"),
 }
 
 

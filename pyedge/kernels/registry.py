@@ -20,8 +20,8 @@ from pyedge.kernels.cpu import isa_supported
 
 log = logging.getLogger("pyedge.kernels")
 
-ISA_PRIORITY = {"amx": 60, "avx512vnni": 50, "avx512": 40, "avx2": 30, "neondot": 25,
-                "neon": 20, "scalar": 10, "numba": 0, "numpy": -10}
+ISA_PRIORITY = {"amx": 60, "avx512vnni": 50, "avx512": 40, "avx2": 30, "neoni8mm": 27,
+                "neondot": 25, "neon": 20, "scalar": 10, "numba": 0, "numpy": -10}
 FALLBACK = {"native": ("numba", "numpy"), "numba": ("numpy",), "numpy": ()}
 
 

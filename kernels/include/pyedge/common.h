@@ -25,5 +25,6 @@ enum pyedge_isa {
   PYEDGE_ISA_AMX = 4,         /* AMX-TILE + AMX-INT8, OS permission granted */
   PYEDGE_ISA_NEON = 5,
   PYEDGE_ISA_NEONDOT = 6,     /* ARMv8.2 dotprod */
-  PYEDGE_ISA_COUNT = 7
+  PYEDGE_ISA_NEONI8MM = 7,    /* ARMv8.2 dotprod + i8mm (mixed-sign dot products) */
+  PYEDGE_ISA_COUNT = 8
 };

@@ -22,6 +22,9 @@ static const pyedge_f32_dwconv2d_ukernel pyedge_f32_dwconv2d_table[] = {
 #if defined(PYEDGE_HAVE_AVX2)
   PYEDGE_F32_DWCONV2D_ROWS(avx2, PYEDGE_ISA_AVX2)
 #endif
+#if defined(PYEDGE_HAVE_NEON)
+  PYEDGE_F32_DWCONV2D_ROWS(neon, PYEDGE_ISA_NEON)
+#endif
   PYEDGE_F32_DWCONV2D_ROWS(scalar, PYEDGE_ISA_SCALAR)
 };
 

@@ -35,6 +35,9 @@ static const pyedge_f32_spmm_ukernel pyedge_f32_spmm_table[] = {
   PYEDGE_F32_SPMM_ROW(avx2, PYEDGE_ISA_AVX2)
   PYEDGE_F32_QC8W_SPMM_ROW(avx2, PYEDGE_ISA_AVX2)
 #endif
+#ifdef PYEDGE_HAVE_NEON
+  PYEDGE_F32_SPMM_ENTRY(1, 1, neon, PYEDGE_ISA_NEON, "f32_spmm_csr_minmax__neon")
+#endif
   PYEDGE_F32_SPMM_ROW(scalar, PYEDGE_ISA_SCALAR)
   PYEDGE_F32_QC8W_SPMM_ROW(scalar, PYEDGE_ISA_SCALAR)
 };

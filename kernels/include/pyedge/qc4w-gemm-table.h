@@ -26,6 +26,16 @@ static const pyedge_qc4w_gemm_ukernel pyedge_qc4w_gemm_table[] = {
   {"qd8_f32_qc4w_gemm_4x32c8__avx512vnni", PYEDGE_ISA_AVX512VNNI, 1, PYEDGE_QC4W_C64K8, 4, 32,
    8, 64, 1, (void*)pyedge_qd8_f32_qc4w_gemm_4x32c8__avx512vnni},
 #endif
+#ifdef PYEDGE_HAVE_NEON
+  {"f32_qc4w_gemm_1x4__neon", PYEDGE_ISA_NEON, 0, PYEDGE_QC4W_CANONICAL, 1, 4, 32, 1, 1,
+   (void*)pyedge_f32_qc4w_gemm_1x4__neon},
+  {"qd8_f32_qc4w_gemm_1x4__neon", PYEDGE_ISA_NEON, 1, PYEDGE_QC4W_CANONICAL, 1, 4, 32, 1, 1,
+   (void*)pyedge_qd8_f32_qc4w_gemm_1x4__neon},
+#endif
+#ifdef PYEDGE_HAVE_NEONDOT
+  {"qd8_f32_qc4w_gemm_1x4__neondot", PYEDGE_ISA_NEONDOT, 1, PYEDGE_QC4W_CANONICAL, 1, 4, 32, 1,
+   1, (void*)pyedge_qd8_f32_qc4w_gemm_1x4__neondot},
+#endif
 };
 
 #define PYEDGE_QC4W_GEMM_COUNT (sizeof(pyedge_qc4w_gemm_table) / sizeof(pyedge_qc4w_gemm_table[0]))

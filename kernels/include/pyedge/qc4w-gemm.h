@@ -85,6 +85,15 @@ void pyedge_f32_qc4w_gemm_8x32__avx512(size_t, size_t, size_t, size_t, const flo
                                        size_t);
 void pyedge_f32_qc4w_gemm_4x2__avx2(size_t, size_t, size_t, size_t, const float*, size_t,
                                     const uint8_t*, const float*, const float*, float*, size_t);
+/* ARM NEON / dotprod, canonical layout (float32 scales). */
+void pyedge_f32_qc4w_gemm_1x4__neon(size_t, size_t, size_t, size_t, const float*, size_t,
+                                    const uint8_t*, const float*, const float*, float*, size_t);
+void pyedge_qd8_f32_qc4w_gemm_1x4__neon(size_t, size_t, size_t, size_t, const int8_t*,
+                                        const int32_t*, const float*, const uint8_t*,
+                                        const void*, const float*, float*, size_t);
+void pyedge_qd8_f32_qc4w_gemm_1x4__neondot(size_t, size_t, size_t, size_t, const int8_t*,
+                                           const int32_t*, const float*, const uint8_t*,
+                                           const void*, const float*, float*, size_t);
 void pyedge_qd8_f32_qc4w_gemm_1x4__scalar(size_t, size_t, size_t, size_t, const int8_t*,
                                           const int32_t*, const float*, const uint8_t*,
                                           const void*, const float*, float*, size_t);

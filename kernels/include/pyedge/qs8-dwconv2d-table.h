@@ -9,6 +9,10 @@ static const pyedge_qs8_dwconv2d_ukernel pyedge_qs8_dwconv2d_table[] = {
    pyedge_qs8_qc8w_dwconv2d_minmax__avx512vnni, pyedge_qs8_qc8w_dwconv2d_scratch__avx512vnni,
    pyedge_qs8_qc8w_dwconv2d_packed_size__avx512vnni, pyedge_qs8_qc8w_dwconv2d_pack__avx512vnni},
 #endif
+#if defined(PYEDGE_HAVE_NEON)
+  {"qs8_qc8w_dwconv2d_minmax__neon", PYEDGE_ISA_NEON, pyedge_qs8_qc8w_dwconv2d_minmax__neon,
+   pyedge_qs8_qc8w_dwconv2d_scratch__neon, NULL, NULL},
+#endif
   {"qs8_qc8w_dwconv2d_minmax__scalar", PYEDGE_ISA_SCALAR,
    pyedge_qs8_qc8w_dwconv2d_minmax__scalar, pyedge_qs8_qc8w_dwconv2d_scratch__scalar, NULL,
    NULL},

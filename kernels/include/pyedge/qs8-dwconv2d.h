@@ -46,6 +46,10 @@ void pyedge_qs8_qc8w_dwconv2d_minmax__scalar(const uint8_t* const*, size_t, cons
                                              uint8_t*);
 size_t pyedge_qs8_qc8w_dwconv2d_scratch__scalar(const pyedge_qs8_dwconv2d_params*);
 
+void pyedge_qs8_qc8w_dwconv2d_minmax__neon(const uint8_t* const*, size_t, const int8_t*, void*,
+                                           const pyedge_qs8_dwconv2d_params*, uint8_t*);
+size_t pyedge_qs8_qc8w_dwconv2d_scratch__neon(const pyedge_qs8_dwconv2d_params*);
+
 void pyedge_qs8_qc8w_dwconv2d_minmax__avx512vnni(const uint8_t* const*, size_t, const int8_t*,
                                                  void*, const pyedge_qs8_dwconv2d_params*,
                                                  uint8_t*);

@@ -19,6 +19,18 @@ static const pyedge_qs8_qc8w_gemm_ukernel pyedge_qs8_qc8w_gemm_table[] = {
   {"qs8_qc8w_gemm_minmax_4x16c4__avx2", PYEDGE_ISA_AVX2, 4, 16, 4, 64, 1,
    pyedge_qs8_qc8w_gemm_minmax_4x16c4__avx2},
 #endif
+#ifdef PYEDGE_HAVE_NEONI8MM
+  {"qs8_qc8w_gemm_minmax_4x16c4__neoni8mm", PYEDGE_ISA_NEONI8MM, 4, 16, 4, 16, 1,
+   pyedge_qs8_qc8w_gemm_minmax_4x16c4__neoni8mm},
+#endif
+#ifdef PYEDGE_HAVE_NEONDOT
+  {"qs8_qc8w_gemm_minmax_4x16c4__neondot", PYEDGE_ISA_NEONDOT, 4, 16, 4, 16, 1,
+   pyedge_qs8_qc8w_gemm_minmax_4x16c4__neondot},
+#endif
+#ifdef PYEDGE_HAVE_NEON
+  {"qs8_qc8w_gemm_minmax_4x16__neon", PYEDGE_ISA_NEON, 4, 16, 1, 8, 1,
+   pyedge_qs8_qc8w_gemm_minmax_4x16__neon},
+#endif
   {"qs8_qc8w_gemm_minmax_4x4__scalar", PYEDGE_ISA_SCALAR, 4, 4, 1, 1, 1,
    pyedge_qs8_qc8w_gemm_minmax_4x4__scalar},
 };

@@ -40,6 +40,17 @@ void pyedge_qs8_qc8w_gemm_minmax_1x64c4__avx512vnni(size_t, size_t, size_t, cons
 void pyedge_qs8_qc8w_gemm_minmax_8x32c4__avx512vnni(size_t, size_t, size_t, const uint8_t*,
                                                     size_t, const int8_t*, const pyedge_qparams*,
                                                     void*, size_t);
+/* ARM NEON (vmlal_lane_s16 on widened bytes), layout (16, 1, 8). */
+void pyedge_qs8_qc8w_gemm_minmax_4x16__neon(size_t, size_t, size_t, const uint8_t*, size_t,
+                                            const int8_t*, const pyedge_qparams*, void*, size_t);
+/* ARMv8.2 dotprod (sdot on a - 128, plus 128 * wsum), layout (16, 4, 16). */
+void pyedge_qs8_qc8w_gemm_minmax_4x16c4__neondot(size_t, size_t, size_t, const uint8_t*,
+                                                 size_t, const int8_t*, const pyedge_qparams*,
+                                                 void*, size_t);
+/* ARMv8.6 i8mm (sudot: int8 weights x uint8 activations), layout (16, 4, 16). */
+void pyedge_qs8_qc8w_gemm_minmax_4x16c4__neoni8mm(size_t, size_t, size_t, const uint8_t*,
+                                                  size_t, const int8_t*, const pyedge_qparams*,
+                                                  void*, size_t);
 /* AMX-INT8 (tdpbusd), layout (16, 4, 64); the caller must hold AMX permission. */
 void pyedge_qs8_qc8w_gemm_minmax_32x32c4__amx(size_t, size_t, size_t, const uint8_t*, size_t,
                                               const int8_t*, const pyedge_qparams*, void*, size_t);

@@ -21,6 +21,9 @@ static const pyedge_qs8_qc8w_spmm_ukernel pyedge_qs8_qc8w_spmm_table[] = {
 #ifdef PYEDGE_HAVE_AVX2
   PYEDGE_QS8_SPMM_ROW(avx2, PYEDGE_ISA_AVX2)
 #endif
+#ifdef PYEDGE_HAVE_NEON
+  PYEDGE_QS8_SPMM_ENTRY(1, 1, neon, PYEDGE_ISA_NEON, "qs8_qc8w_spmm_csr_minmax__neon")
+#endif
   PYEDGE_QS8_SPMM_ROW(scalar, PYEDGE_ISA_SCALAR)
 };
 

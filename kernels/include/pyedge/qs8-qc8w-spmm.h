@@ -49,6 +49,7 @@ typedef struct {
 PYEDGE_DECLARE_QS8_SPMM_ALL(scalar)
 PYEDGE_DECLARE_QS8_SPMM_ALL(avx2)
 PYEDGE_DECLARE_QS8_SPMM_ALL(avx512)
+PYEDGE_DECLARE_QS8_SPMM(1, 1, neon)  /* ARM NEON: CSR */
 
 /* Portable bodies (R x C compile-time constants after inlining). */
 PYEDGE_INLINE void pyedge_qs8_spmm_scalar_body(const size_t R, const size_t C, size_t br0,
