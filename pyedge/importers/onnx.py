@@ -18,7 +18,7 @@ import numpy as np
 from pyedge.importers import onnx_layout
 from pyedge.importers.onnx_fold import FOLD
 from pyedge.importers.onnx_patterns import MATCHERS
-from pyedge.importers.onnx_qchain import fold_lookup_chains
+from pyedge.importers.onnx_qchain import fold_lookup_chains, qadd
 from pyedge.runtime import GraphBuilder, GraphError, Model
 
 OPSETS = range(11, 22)
@@ -243,6 +243,8 @@ class _Importer:
                 if all(isinstance(d, int | np.integer) for d in out.reshape(-1)):
                     out = out.astype(np.int64)
             self.consts[node.output[0]] = np.asarray(out)
+            return
+        if op == "Add" and qadd(self, node):
             return
         if op in onnx_layout.STARTS_NHWC or any(x in self.nhwc for x in node.input):
             if op in onnx_layout.LAYOUT and onnx_layout.LAYOUT[op](self, node, attrs):
