@@ -25,7 +25,6 @@ OPSETS = range(11, 22)
 SAME = {"Relu": "Relu", "Sigmoid": "Sigmoid", "Tanh": "Tanh", "Erf": "Erf",
         "HardSwish": "HardSwish", "Add": "Add", "Sub": "Sub", "Mul": "Mul", "Div": "Div",
         "Pow": "Pow", "Sqrt": "Sqrt", "MatMul": "MatMul"}
-NOT_YET = ("ConvInteger",)
 
 
 class _Importer:
@@ -160,8 +159,6 @@ class _Importer:
         for n in self.g.node:
             if n.domain not in ("", "ai.onnx"):
                 bad.append(f"{n.domain}.{n.op_type} ({n.name})")
-            elif n.op_type in NOT_YET:
-                bad.append(f"{n.op_type} ({n.name}; not in this build yet)")
             elif (n.op_type not in CONVERT and n.op_type not in FOLD
                   and n.op_type not in onnx_layout.LAYOUT and n.op_type not in ("Constant",
                                                                                   "Shape")):
@@ -325,6 +322,24 @@ def _qlinear_matmul(im, node, attrs):
     im.emit("QGemm", [node.input[0], stem + ".T", stem + ".scale"], node,
             x_scale=float(a_scale), x_zero_point=int(a_zp), y_scale=float(y_scale),
             y_zero_point=int(y_zp), out_dtype=np.dtype(y_zp.dtype).name)
+
+
+def _dynamic_quantize(im, node, attrs):
+    im.emit("DynamicQuantizeLinear", [node.input[0]], node)
+
+
+def _matmul_integer(im, node, attrs):
+    """MatMulInteger(a, w const int8 [K, N], a_zp, w_zp = 0) -> int32 MatMulInteger on qgemm."""
+    w = im.const(node.input[1])
+    w_zp = im.const(node.input[3]) if len(node.input) > 3 and node.input[3] else None
+    if (w is None or w.dtype != np.int8 or w.ndim != 2 or np.any(w == -128)
+            or (w_zp is not None and np.any(w_zp != 0)) or im.const(node.input[0]) is not None
+            or (len(node.input) > 3 and node.input[3] and w_zp is None)):
+        raise ValueError("MatMulInteger needs a computed input and constant int8 symmetric "
+                         "weights in [-127, 127] with zero point 0")
+    im.consts[node.input[1] + ".T"] = np.ascontiguousarray(w.T)  # canonical w[N, K]
+    zp = [node.input[2]] if len(node.input) > 2 and node.input[2] else []
+    im.emit("MatMulInteger", [node.input[0], node.input[1] + ".T"] + zp, node)
 
 
 def _linear(im, node, b):
@@ -549,6 +564,8 @@ CONVERT = {
     "QuantizeLinear": _with_attrs("QuantizeLinear", "axis"),
     "DequantizeLinear": _with_attrs("DequantizeLinear", "axis"),
     "QLinearMatMul": _qlinear_matmul,
+    "DynamicQuantizeLinear": _dynamic_quantize,
+    "MatMulInteger": _matmul_integer,
     "Identity": _identity,
     "Dropout": _identity,
     "Cast": _cast,
