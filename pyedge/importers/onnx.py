@@ -338,8 +338,38 @@ def _matmul_integer(im, node, attrs):
         raise ValueError("MatMulInteger needs a computed input and constant int8 symmetric "
                          "weights in [-127, 127] with zero point 0")
     im.consts[node.input[1] + ".T"] = np.ascontiguousarray(w.T)  # canonical w[N, K]
-    zp = [node.input[2]] if len(node.input) > 2 and node.input[2] else []
-    im.emit("MatMulInteger", [node.input[0], node.input[1] + ".T"] + zp, node)
+    zp = node.input[2] if len(node.input) > 2 and node.input[2] else None
+    scale, outputs = integer_rescale(im, node, w.shape[1])
+    im.emit("MatMulInteger", [node.input[0], node.input[1] + ".T", zp, scale], node,
+            outputs=outputs)
+
+
+def integer_rescale(im, node, n: int) -> tuple[str | None, list[str]]:
+    """``Cast(to float) -> Mul(scale)`` after an integer product: (scale, [Mul's output]).
+
+    The pair is fused into the product's float epilogue (same bits: float32(acc) * scale)
+    when the scale is a float32 scalar or [n] and nobody else reads the int32 or cast values.
+    Otherwise (None, the node's outputs).
+    """
+    none = None, list(node.output)
+    users = im.consumers.get(node.output[0], [])
+    if len(users) != 1 or users[0].op_type != "Cast" or im.uses[node.output[0]] != 1:
+        return none
+    cast = users[0]
+    to = im.attrs(cast)["to"]
+    muls = im.consumers.get(cast.output[0], [])
+    if to != np.float32 or len(muls) != 1 or muls[0].op_type != "Mul" or im.uses[
+            cast.output[0]] != 1 or list(muls[0].input).count(cast.output[0]) != 1:
+        return none
+    mul = muls[0]
+    scale = next(x for x in mul.input if x != cast.output[0])
+    dims = im.dims(scale)
+    c = im.const(scale)
+    if (dims is None or len(dims) > 1 or (dims and dims[0] not in (1, n))
+            or (c is not None and (c.dtype != np.float32 or not np.all(c > 0)))):
+        return none
+    im.skip.update((id(cast), id(mul)))
+    return scale, list(mul.output)
 
 
 def _linear(im, node, b):

@@ -351,12 +351,14 @@ def conv_integer(im, node, attrs) -> bool:
     dil = list(attrs.get("dilations", [1, 1]))
     pads = _auto_pads(im, node, attrs, k, strides, dil)
     im.consts[node.input[1] + ".ohwi"] = np.ascontiguousarray(w.transpose(TO_NHWC))
-    ins = [to_nhwc(im, node.input[0]), node.input[1] + ".ohwi"]
-    if len(node.input) > 2 and node.input[2]:
-        ins.append(node.input[2])
-    im.emit("ConvInteger", ins, node, strides=strides, dilations=dil, pads=pads,
+    from pyedge.importers.onnx import integer_rescale
+
+    zp = node.input[2] if len(node.input) > 2 and node.input[2] else None
+    scale, outputs = integer_rescale(im, node, w.shape[0])
+    im.emit("ConvInteger", [to_nhwc(im, node.input[0]), node.input[1] + ".ohwi", zp, scale],
+            node, outputs=outputs, strides=strides, dilations=dil, pads=pads,
             group=attrs.get("group", 1))
-    im.nhwc.add(node.output[0])
+    im.nhwc.add(outputs[0])
     return True
 
 

@@ -82,6 +82,7 @@ def test_integer_ops_run_on_qgemm(dynamic_model):
     assert ops.count(integer) == (2 if name == "mlp" else 3)
     assert "DynamicQuantizeLinear" in ops
     assert "MatMul" not in ops and "Conv" not in ops
+    assert "Cast" not in ops  # Cast -> Mul fused into the float epilogue
     kernels = {k["kernel"] for k in model.kernels() if k["op"] == integer}
     assert all("qs8_qc8w_gemm" in k for k in kernels)
 
@@ -118,6 +119,19 @@ def test_matmul_integer_op_vs_int64(rng):
     got = run_op("MatMulInteger", [a, W(w), zp], symbolic=False)
     want = (a.astype(np.int64) - 131) @ w.T.astype(np.int64)
     np.testing.assert_array_equal(got, want)
+    for scale in (np.array(0.013, np.float32), rng.uniform(0.1, 2, 11).astype(np.float32)):
+        got = run_op("MatMulInteger", [a, W(w), zp, scale], symbolic=False)
+        assert got.dtype == np.float32
+        np.testing.assert_array_equal(got, want.astype(np.float32) * scale)
+
+
+def test_conv_integer_op_scaled_equals_cast_mul(rng):
+    x = rng.integers(0, 256, (2, 6, 5, 4), dtype=np.uint8)
+    w = rng.integers(-127, 128, (7, 3, 3, 4), dtype=np.int8)
+    zp, scale = np.array(9, np.uint8), np.array(0.02, np.float32)
+    acc = run_op("ConvInteger", [x, W(w), zp], symbolic=False, pads=[1, 1, 1, 1])
+    got = run_op("ConvInteger", [x, W(w), zp, scale], symbolic=False, pads=[1, 1, 1, 1])
+    np.testing.assert_array_equal(got, acc.astype(np.float32) * scale)
 
 
 @pytest.mark.parametrize("op,args,match", [
@@ -129,6 +143,8 @@ def test_matmul_integer_op_vs_int64(rng):
     ("ConvInteger", lambda: [np.zeros((1, 4, 4, 2), np.uint8), W(np.zeros((2, 3, 3, 1),
                                                                           np.int8))],
      "depthwise"),
+    ("MatMulInteger", lambda: [np.zeros((2, 3), np.uint8), W(np.zeros((4, 3), np.int8)),
+                               np.array(0, np.uint8), np.ones(3, np.float32)], "scale"),
 ])
 def test_bad_integer_ops(op, args, match):
     attrs = {"group": 2} if op == "ConvInteger" else {}
