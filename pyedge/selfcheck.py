@@ -157,3 +157,21 @@ def _check_qspmm(kernel: str, rng: np.random.Generator) -> bool:
 _SPARSE = ("csr", "bsr_1x4", "bsr_4x1", "bsr_4x4", "bsr_8x1", "bsr_16x1")
 CHECKS.update({f"{p}_{b}": _check_spmm for p in ("f32_spmm", "f32_qc8w_spmm") for b in _SPARSE})
 CHECKS.update({f"qs8_qc8w_spmm_{b}": _check_qspmm for b in _SPARSE})
+
+
+def _check_vadd(kernel: str, rng: np.random.Generator) -> bool:
+    from pyedge.kernels import add_q
+    from pyedge.ref.pool import add_q as ref
+
+    odt = np.int8 if kernel.startswith("qs8") else np.uint8
+    lo, hi = int(np.iinfo(odt).min), int(np.iinfo(odt).max)
+    for n in (1, 33, 200):
+        a = rng.integers(0, 256, n, dtype=np.uint8)
+        b = rng.integers(-128, 128, n, dtype=np.int8)
+        got = add_q(a, 0.02, 120, b, 0.05, -3, 0.04, 5, odt, kernel=kernel)
+        if not np.array_equal(got, ref(a, 0.02, 120, b, 0.05, -3, 0.04, 5, lo, hi)):
+            return False
+    return True
+
+
+CHECKS.update({f: _check_vadd for f in ("qu8_vadd_minmax", "qs8_vadd_minmax")})

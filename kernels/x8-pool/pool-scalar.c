@@ -2,3 +2,4 @@
 #include "pyedge/pool-impl.h"
 
 PYEDGE_POOL_DEFINE(scalar)
+PYEDGE_POOL_DEFINE_U8_MAX(scalar)

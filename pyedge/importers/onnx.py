@@ -18,14 +18,13 @@ import numpy as np
 from pyedge.importers import onnx_layout
 from pyedge.importers.onnx_fold import FOLD
 from pyedge.importers.onnx_patterns import MATCHERS
-from pyedge.importers.onnx_qchain import fold_lookup_chains
+from pyedge.importers.onnx_qchain import fold_lookup_chains, qadd
 from pyedge.runtime import GraphBuilder, GraphError, Model
 
 OPSETS = range(11, 22)
 SAME = {"Relu": "Relu", "Sigmoid": "Sigmoid", "Tanh": "Tanh", "Erf": "Erf",
         "HardSwish": "HardSwish", "Add": "Add", "Sub": "Sub", "Mul": "Mul", "Div": "Div",
         "Pow": "Pow", "Sqrt": "Sqrt", "MatMul": "MatMul"}
-NOT_YET = ("ConvInteger",)
 
 
 class _Importer:
@@ -160,8 +159,6 @@ class _Importer:
         for n in self.g.node:
             if n.domain not in ("", "ai.onnx"):
                 bad.append(f"{n.domain}.{n.op_type} ({n.name})")
-            elif n.op_type in NOT_YET:
-                bad.append(f"{n.op_type} ({n.name}; not in this build yet)")
             elif (n.op_type not in CONVERT and n.op_type not in FOLD
                   and n.op_type not in onnx_layout.LAYOUT and n.op_type not in ("Constant",
                                                                                   "Shape")):
@@ -244,6 +241,8 @@ class _Importer:
                     out = out.astype(np.int64)
             self.consts[node.output[0]] = np.asarray(out)
             return
+        if op == "Add" and qadd(self, node):
+            return
         if op in onnx_layout.STARTS_NHWC or any(x in self.nhwc for x in node.input):
             if op in onnx_layout.LAYOUT and onnx_layout.LAYOUT[op](self, node, attrs):
                 return
@@ -323,6 +322,54 @@ def _qlinear_matmul(im, node, attrs):
     im.emit("QGemm", [node.input[0], stem + ".T", stem + ".scale"], node,
             x_scale=float(a_scale), x_zero_point=int(a_zp), y_scale=float(y_scale),
             y_zero_point=int(y_zp), out_dtype=np.dtype(y_zp.dtype).name)
+
+
+def _dynamic_quantize(im, node, attrs):
+    im.emit("DynamicQuantizeLinear", [node.input[0]], node)
+
+
+def _matmul_integer(im, node, attrs):
+    """MatMulInteger(a, w const int8 [K, N], a_zp, w_zp = 0) -> int32 MatMulInteger on qgemm."""
+    w = im.const(node.input[1])
+    w_zp = im.const(node.input[3]) if len(node.input) > 3 and node.input[3] else None
+    if (w is None or w.dtype != np.int8 or w.ndim != 2 or np.any(w == -128)
+            or (w_zp is not None and np.any(w_zp != 0)) or im.const(node.input[0]) is not None
+            or (len(node.input) > 3 and node.input[3] and w_zp is None)):
+        raise ValueError("MatMulInteger needs a computed input and constant int8 symmetric "
+                         "weights in [-127, 127] with zero point 0")
+    im.consts[node.input[1] + ".T"] = np.ascontiguousarray(w.T)  # canonical w[N, K]
+    zp = node.input[2] if len(node.input) > 2 and node.input[2] else None
+    scale, outputs = integer_rescale(im, node, w.shape[1])
+    im.emit("MatMulInteger", [node.input[0], node.input[1] + ".T", zp, scale], node,
+            outputs=outputs)
+
+
+def integer_rescale(im, node, n: int) -> tuple[str | None, list[str]]:
+    """``Cast(to float) -> Mul(scale)`` after an integer product: (scale, [Mul's output]).
+
+    The pair is fused into the product's float epilogue (same bits: float32(acc) * scale)
+    when the scale is a float32 scalar or [n] and nobody else reads the int32 or cast values.
+    Otherwise (None, the node's outputs).
+    """
+    none = None, list(node.output)
+    users = im.consumers.get(node.output[0], [])
+    if len(users) != 1 or users[0].op_type != "Cast" or im.uses[node.output[0]] != 1:
+        return none
+    cast = users[0]
+    to = im.attrs(cast)["to"]
+    muls = im.consumers.get(cast.output[0], [])
+    if to != np.float32 or len(muls) != 1 or muls[0].op_type != "Mul" or im.uses[
+            cast.output[0]] != 1 or list(muls[0].input).count(cast.output[0]) != 1:
+        return none
+    mul = muls[0]
+    scale = next(x for x in mul.input if x != cast.output[0])
+    dims = im.dims(scale)
+    c = im.const(scale)
+    if (dims is None or len(dims) > 1 or (dims and dims[0] not in (1, n))
+            or (c is not None and (c.dtype != np.float32 or not np.all(c > 0)))):
+        return none
+    im.skip.update((id(cast), id(mul)))
+    return scale, list(mul.output)
 
 
 def _linear(im, node, b):
@@ -547,6 +594,8 @@ CONVERT = {
     "QuantizeLinear": _with_attrs("QuantizeLinear", "axis"),
     "DequantizeLinear": _with_attrs("DequantizeLinear", "axis"),
     "QLinearMatMul": _qlinear_matmul,
+    "DynamicQuantizeLinear": _dynamic_quantize,
+    "MatMulInteger": _matmul_integer,
     "Identity": _identity,
     "Dropout": _identity,
     "Cast": _cast,

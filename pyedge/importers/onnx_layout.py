@@ -14,7 +14,7 @@ TO_NHWC = (0, 2, 3, 1)
 TO_NCHW = (0, 3, 1, 2)
 AXIS = {0: 0, 1: 3, 2: 1, 3: 2}  # NCHW axis -> NHWC axis
 UNARY = ("Relu", "Sigmoid", "Tanh", "HardSwish", "HardSigmoid", "LeakyRelu", "Clip", "Erf",
-         "Gelu", "Sqrt")
+         "Gelu", "Sqrt", "Cast")
 
 
 def to_nhwc(im, name: str) -> str:
@@ -297,6 +297,8 @@ def binary(im, node, attrs) -> bool:
             ins.append(im.value(key))
         elif d is not None and len(d) == 4:
             ins.append(to_nhwc(im, x))
+        elif d is not None and all(v == 1 for v in d):  # a computed scalar broadcasts alike
+            ins.append(im.value(x))
         else:
             return False
     im.b.node(node.op_type, ins, name=im.b._fresh(node.op_type.lower()),
@@ -335,6 +337,40 @@ def reduce_mean(im, node, attrs) -> bool:
     return True
 
 
+def conv_integer(im, node, attrs) -> bool:
+    """ConvInteger(x, w const int8, x_zp, w_zp = 0) -> NHWC int32 ConvInteger."""
+    w = im.const(node.input[1])
+    w_zp = im.const(node.input[3]) if len(node.input) > 3 and node.input[3] else None
+    if (w is None or w.dtype != np.int8 or w.ndim != 4 or np.any(w == -128)
+            or (w_zp is not None and np.any(w_zp != 0)) or _dims(im, node.input[0]) is None
+            or (len(node.input) > 3 and node.input[3] and w_zp is None)):
+        raise ValueError("ConvInteger needs a 4-D input and constant 4-D int8 symmetric "
+                         "weights in [-127, 127] with zero point 0")
+    k = list(w.shape[2:])
+    strides = list(attrs.get("strides", [1, 1]))
+    dil = list(attrs.get("dilations", [1, 1]))
+    pads = _auto_pads(im, node, attrs, k, strides, dil)
+    im.consts[node.input[1] + ".ohwi"] = np.ascontiguousarray(w.transpose(TO_NHWC))
+    from pyedge.importers.onnx import integer_rescale
+
+    zp = node.input[2] if len(node.input) > 2 and node.input[2] else None
+    scale, outputs = integer_rescale(im, node, w.shape[0])
+    im.emit("ConvInteger", [to_nhwc(im, node.input[0]), node.input[1] + ".ohwi", zp, scale],
+            node, outputs=outputs, strides=strides, dilations=dil, pads=pads,
+            group=attrs.get("group", 1))
+    im.nhwc.add(outputs[0])
+    return True
+
+
+def dynamic_quantize(im, node, attrs) -> bool:
+    """DynamicQuantizeLinear is per tensor: its data output keeps the input's NHWC layout."""
+    if node.input[0] not in im.nhwc:
+        return False
+    im.emit("DynamicQuantizeLinear", [node.input[0]], node)
+    im.nhwc.add(node.output[0])
+    return True
+
+
 def identity(im, node, attrs) -> bool:
     im.alias[node.output[0]] = im.alias.get(node.input[0], node.input[0])
     im.nhwc.add(node.output[0])
@@ -346,8 +382,9 @@ LAYOUT = {"Conv": conv, "BatchNormalization": batch_norm, "MaxPool": pool,
           "Sub": binary, "Mul": binary, "Div": binary, "Concat": concat, "Flatten": flatten,
           "ReduceMean": reduce_mean, "Identity": identity, "Dropout": identity,
           "QuantizeLinear": qdq, "DequantizeLinear": qdq, "QLinearConv": qlinear_conv,
-          "ConvTranspose": conv_transpose,
+          "ConvTranspose": conv_transpose, "ConvInteger": conv_integer,
+          "DynamicQuantizeLinear": dynamic_quantize,
           **{op: unary for op in UNARY}}
 """Ops converted in NHWC when an input is NHWC (Conv and the pools always are)."""
 STARTS_NHWC = ("Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "QLinearConv",
-               "ConvTranspose")
+               "ConvTranspose", "ConvInteger")

@@ -1,10 +1,14 @@
-"""Fold 8-bit -> 8-bit QDQ chains into one QLookup node (per-channel 256-entry tables).
+"""Fold 8-bit -> 8-bit QDQ chains into one QLookup node (per-channel 256-entry tables), and
+QDQ residual adds into one QAdd node.
 
 ``DequantizeLinear -> [BatchNormalization | Relu | Relu6 | Clip]* -> QuantizeLinear`` with
 per-tensor quantization on both ends maps each channel's 256 input codes to 256 output codes.
 The table is computed once here with the same float32 steps as the unfused ops (so results
 are identical to running them one by one), and the chain runs as one byte lookup per element
 instead of five float32 passes.
+
+``DequantizeLinear(a) + DequantizeLinear(b) [-> Relu | Clip(0, 6)] -> QuantizeLinear`` becomes
+a QAdd (pyedge.kernels.add_q), so int8 residual connections stay in 8 bits.
 """
 
 from __future__ import annotations
@@ -103,3 +107,61 @@ def fold_lookup_chains(b) -> None:
         drop.add(i)
         drop.update(producer[c.outputs[0]] for c in chain)
     b._nodes = [n for i, n in enumerate(b._nodes) if i not in drop]
+
+
+def _fused_activation(im, node) -> str | None:
+    """'relu' / 'relu6' for a Relu or Clip(0, 6) node between an add and its Q, else None."""
+    if node.op_type == "Relu":
+        return "relu"
+    if node.op_type != "Clip":
+        return None
+    attrs = im.attrs(node)
+    bounds = []
+    for i, key in ((1, "min"), (2, "max")):
+        v = im.const(node.input[i]) if len(node.input) > i and node.input[i] else attrs.get(key)
+        bounds.append(None if v is None else float(np.asarray(v)))
+    return "relu6" if bounds == [0.0, 6.0] else "relu" if bounds == [0.0, None] else None
+
+
+def qadd(im, node) -> bool:
+    """``DQ(a_q) + DQ(b_q) [-> Relu | Clip(0, 6)] -> Q(y)``: one QAdd on the 8-bit tensors.
+
+    Needs per-tensor quantization everywhere and two computed inputs of one known shape (a
+    residual connection); anything else stays on the float Add path.
+    """
+    da, db = (im.dq.get(x) for x in node.input)
+    if da is None or db is None or da[0] in im.consts or db[0] in im.consts:
+        return False
+    fused, act = [], "none"
+    users = im.consumers.get(node.output[0], [])
+    if len(users) == 1 and users[0].op_type in ("Relu", "Clip"):
+        act = _fused_activation(im, users[0])
+        fused.append(users[0])
+        users = im.consumers.get(users[0].output[0], [])
+    if act is None or len(users) != 1 or users[0].op_type != "QuantizeLinear":
+        return False
+    q = users[0]
+    if any(im.uses[n.output[0]] != 1 for n in [node] + fused):
+        return False
+    y = (q.input[0], im.const(q.input[1]),
+         im.const(q.input[2]) if len(q.input) > 2 and q.input[2] else None)
+    for _, scale, zp, *_ in (da, db, y):
+        if scale is None or scale.size != 1 or (zp is not None and (
+                zp.size != 1 or np.dtype(zp.dtype) not in QDTYPES)):
+            return False
+    sa, sb = im.dims(da[0]), im.dims(db[0])
+    if sa is None or sa != sb or any(d is None for d in sa):
+        return False
+    layout = any(x in im.nhwc for x in (da[0], db[0])) and len(sa) == 4
+    from pyedge.importers.onnx_layout import to_nhwc
+
+    ins = [to_nhwc(im, x) if layout else x for x in (da[0], db[0])]
+    zps = [0 if zp is None else int(zp.reshape(())) for zp in (da[2], db[2], y[2])]
+    im.emit("QAdd", ins, node, outputs=[q.output[0]], a_scale=float(da[1].reshape(())),
+            a_zero_point=zps[0], b_scale=float(db[1].reshape(())), b_zero_point=zps[1],
+            y_scale=float(y[1].reshape(())), y_zero_point=zps[2], activation=act,
+            out_dtype="uint8" if y[2] is None else np.dtype(y[2].dtype).name)
+    if layout:
+        im.nhwc.add(q.output[0])
+    im.skip.update(id(n) for n in fused + [q])
+    return True

@@ -3,19 +3,24 @@ and as 256-entry lookup tables for 8-bit tensors.
 
 Quantized add (DESIGN.md affine convention ``real = s * (q - zp)``):
 ``q = clamp(rint(float32(a - za) * ma + float32(b - zb) * mb) + zo)`` with
-``ma = float32(sa / so)``, ``mb = float32(sb / so)``, two float32 products and one float32
-sum (no FMA), so every implementation is bit-exact.
+``ma = float32(sa / so)``, ``mb = float32(sb / so)`` (each <= 2**24), two float32 products
+and one float32 sum (no FMA), round half to even, so every implementation (native C, Numba,
+NumPy; kernels/include/pyedge/qu8-vadd.h) is bit-exact.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from pyedge.kernels import registry
 from pyedge.kernels.checks import check_array, check_int, resolve_out
 from pyedge.kernels.qlut import lut_channels
+from pyedge.kernels.qvadd import family_for, vadd_bytes
+from pyedge.kernels.registry import Kernel
 
 QRANGE = {np.dtype(np.uint8): (0, 255), np.dtype(np.int8): (-128, 127)}
 ACTIVATIONS = ("relu", "relu6", "hardswish", "sigmoid")
+MAX_SCALE_RATIO = np.float32(2.0 ** 24)
 
 
 def _scale(name: str, value) -> float:
@@ -42,32 +47,51 @@ def _qparams(out_dtype, out_zero_point, clamp):
 def add_q(a: np.ndarray, a_scale: float, a_zero_point: int, b: np.ndarray, b_scale: float,
           b_zero_point: int, out_scale: float, out_zero_point: int, out_dtype=np.uint8,
           clamp: tuple[int, int] | None = None, *,
-          out: np.ndarray | None = None) -> np.ndarray:
+          out: np.ndarray | None = None, num_threads: int | None = None,
+          kernel: str | Kernel | None = None) -> np.ndarray:
     """Residual add of two 8-bit tensors with different quantizations (same shape).
+
+    Runs the ``qu8_vadd_minmax`` (uint8 output) or ``qs8_vadd_minmax`` (int8 output) kernels;
+    every backend is bit-exact with the arithmetic in this module's docstring.
 
     Parameters
     ----------
-    a, b : uint8 or int8 arrays of one shape, each with its scale and zero point
+    a, b : C-contiguous uint8 or int8 arrays of one shape, each with its scale and zero point
     out_scale, out_zero_point, out_dtype : quantization of the result (uint8 or int8)
     clamp : (lo, hi) quantized bounds (fused ReLU / ReLU6), optional
-    out : preallocated output, optional
+    out : preallocated output, optional (may be ``a`` or ``b``)
+    num_threads : int, optional; results do not depend on it
+    kernel : kernel name or Kernel, optional; forces one implementation
+
+    Raises
+    ------
+    ValueError
+        if a scale is not finite and > 0, or a scale ratio ``a_scale / out_scale`` or
+        ``b_scale / out_scale`` exceeds 2**24.
     """
-    a = check_array("a", a, (np.uint8, np.int8))
-    b = check_array("b", b, (np.uint8, np.int8))
+    a = check_array("a", a, (np.uint8, np.int8), allow_empty=True)
+    b = check_array("b", b, (np.uint8, np.int8), allow_empty=True)
     if a.shape != b.shape:
         raise ValueError(f"a and b must have one shape, got {a.shape} and {b.shape}")
     za = check_int("a_zero_point", a_zero_point, *QRANGE[a.dtype])
     zb = check_int("b_zero_point", b_zero_point, *QRANGE[b.dtype])
     so = _scale("out_scale", out_scale)
-    ma = np.float32(_scale("a_scale", a_scale) / so)
-    mb = np.float32(_scale("b_scale", b_scale) / so)
+    ma = _ratio("a_scale", _scale("a_scale", a_scale), so)
+    mb = _ratio("b_scale", _scale("b_scale", b_scale), so)
     odt, zo, lo, hi = _qparams(out_dtype, out_zero_point, clamp)
-    y = (a.astype(np.float32) - np.float32(za)) * ma  # exact differences, one rounding each
-    y += (b.astype(np.float32) - np.float32(zb)) * mb
-    q = np.rint(np.clip(y, np.float32(lo - zo), np.float32(hi - zo))).astype(np.int32) + zo
     out = resolve_out(out, a.shape, odt)
-    out[...] = q
+    kern = registry.resolve(family_for(odt), kernel)
+    if a.size:
+        vadd_bytes(kern, a, ma, za, b, mb, zb, out, zo, lo, hi,
+                   registry.config.resolve_threads(num_threads))
     return out
+
+
+def _ratio(name: str, scale: float, out_scale: float) -> np.float32:
+    m = np.float32(scale / out_scale)
+    if not m <= MAX_SCALE_RATIO:
+        raise ValueError(f"{name} / out_scale must be <= 2**24, got {scale / out_scale!r}")
+    return m
 
 
 def activation(x: np.ndarray, kind: str, *, out: np.ndarray | None = None) -> np.ndarray:

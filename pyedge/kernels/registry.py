@@ -96,11 +96,22 @@ def available(family: str | None = None) -> list[str]:
 
 def get(name: str) -> Kernel:
     """Look up a runnable implementation by its full name."""
+    k = _by_name(len(_loaders)).get(name)
+    if k is None:
+        raise KeyError(f"no kernel named {name!r} runs on this CPU; see "
+                       f"pyedge.kernels.available()")
+    return k
+
+
+@functools.cache
+def _by_name(n_loaders: int) -> dict[str, Kernel]:
+    """Every runnable implementation by name; keyed on the loader count, so a family
+    registered later gets a fresh table (a name lookup was ~0.5 ms per forced-kernel call)."""
+    table: dict[str, Kernel] = {}
     for family in families():
         for k in kernels(family):
-            if k.name == name:
-                return k
-    raise KeyError(f"no kernel named {name!r} runs on this CPU; see pyedge.kernels.available()")
+            table.setdefault(k.name, k)
+    return table
 
 
 @functools.cache

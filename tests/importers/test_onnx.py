@@ -67,13 +67,14 @@ def _model(nodes, inputs, outputs, inits=(), opset=17):
 def test_unsupported_ops_listed_at_once():
     x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 3, 8, 8])
     y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
-    nodes = [helper.make_node("ConvInteger", ["x", "w"], ["c"], name="deconv"),
+    nodes = [helper.make_node("Einsum", ["x", "w"], ["c"], name="einsum",
+                              equation="nchw,kchw->nk"),
              helper.make_node("TopK", ["c", "k"], ["t", "i"], name="topk"),
              helper.make_node("NonZero", ["t"], ["y"], name="nz")]
     inits = [onnx.numpy_helper.from_array(np.zeros((4, 3, 3, 3), np.float32), "w"),
              onnx.numpy_helper.from_array(np.array([2], np.int64), "k")]
-    with pytest.raises(GraphError, match=r"unsupported ONNX ops: ConvInteger \(deconv; not "
-                       r"in this build yet\), TopK \(topk\), NonZero \(nz\)"):
+    with pytest.raises(GraphError, match=r"unsupported ONNX ops: Einsum \(einsum\), "
+                       r"TopK \(topk\), NonZero \(nz\)"):
         pyedge.from_onnx(_model(nodes, [x], [y], inits))
 
 

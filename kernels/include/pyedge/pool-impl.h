@@ -95,6 +95,17 @@ static inline void pyedge_pool_u8_avg(const void* const* taps, size_t n, size_t 
   }
 }
 
+/* The portable uint8 max pooling ukernel; SIMD files write their own (register accumulation
+ * over all taps, masked or narrower channel tails). */
+#define PYEDGE_POOL_DEFINE_U8_MAX(isa)                                                       \
+  void pyedge_u8_maxpool__##isa(const void* const* taps, size_t n, size_t c, uint32_t count,  \
+                                int32_t* acc, void* out) {                                   \
+    (void) count;                                                                            \
+    (void) acc;                                                                              \
+    pyedge_pool_u8_max(taps, n, c, (uint8_t*) out);                                          \
+  }
+
+/* f32 max, f32 average and uint8 average ukernels of one ISA. */
 #define PYEDGE_POOL_DEFINE(isa)                                                              \
   void pyedge_f32_maxpool__##isa(const void* const* taps, size_t n, size_t c, uint32_t count, \
                                  int32_t* acc, void* out) {                                  \
@@ -106,12 +117,6 @@ static inline void pyedge_pool_u8_avg(const void* const* taps, size_t n, size_t 
                                  int32_t* acc, void* out) {                                  \
     (void) acc;                                                                              \
     pyedge_pool_f32_avg(taps, n, c, count, (float*) out);                                    \
-  }                                                                                          \
-  void pyedge_u8_maxpool__##isa(const void* const* taps, size_t n, size_t c, uint32_t count,  \
-                                int32_t* acc, void* out) {                                   \
-    (void) count;                                                                            \
-    (void) acc;                                                                              \
-    pyedge_pool_u8_max(taps, n, c, (uint8_t*) out);                                          \
   }                                                                                          \
   void pyedge_u8_avgpool__##isa(const void* const* taps, size_t n, size_t c, uint32_t count,  \
                                 int32_t* acc, void* out) {                                   \

@@ -60,6 +60,10 @@ MODULES: dict[str, str] = {
     "LinearSparse": "linear_sparse",
     "Linear": "gemm",  # Gemm with transB defaulting to 1 (w[N, K])
     "LayerNorm": "layer_norm",  # = LayerNormalization
+    "QAdd": "qadd",
+    "DynamicQuantizeLinear": "dynamic_quantize_linear",
+    "MatMulInteger": "matmul_integer",
+    "ConvInteger": "conv_integer",
 }
 
 
