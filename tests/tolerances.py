@@ -19,3 +19,5 @@ F32_SPMM = dict(rtol=1e-4, atol=1e-4)
 F32_CONV = dict(rtol=1e-5, atol=1e-5)
 # float32 pooling: float32 sums of the window taps in any order, one division (oracle float64)
 F32_POOL = dict(rtol=1e-5, atol=1e-6)
+# pyedge.train float32 forward (own op order, erf from SciPy) vs the runtime's float32 ops
+TRAIN_FORWARD_F32 = dict(rtol=1e-4, atol=1e-5)
