@@ -1,0 +1,1 @@
+"""Offline compression: quantization, pruning, reconstruction (runtime never imports it)."""
