@@ -4,7 +4,7 @@ learned levels) and activation hooks (uint8 affine, EMA or learned ranges)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -110,11 +110,11 @@ class WeightFakeQuant:
 
 class BiasFakeQuant:
     """Bias hook: round the bias to the int32 grid ``s_x * s_w[c]`` the integer kernels add
-    (``s_x`` from the input's activation hook, ``s_w`` from the weight's current codes);
-    straight-through gradient."""
+    (``s_x`` from the input's activation hook, ``s_w`` from the codes of ``weight()``, the
+    weight as the weight hook sees it); straight-through gradient."""
 
     def __init__(self, act: ActFakeQuant, weight_hook: WeightFakeQuant,
-                 weight: np.ndarray):
+                 weight: Callable[[], np.ndarray]):
         self.act, self.weight_hook, self.weight = act, weight_hook, weight
         self.params: dict[str, np.ndarray] = {}
 
@@ -122,7 +122,7 @@ class BiasFakeQuant:
         if not self.act.initialised[0]:
             return b, None
         s_x, _ = self.act.qparams()
-        _, s_w = self.weight_hook.encode(self.weight)
+        _, s_w = self.weight_hook.encode(self.weight())
         step = (s_x * s_w).astype(np.float64)
         return (np.rint(b.astype(np.float64) / step) * step).astype(b.dtype), None
 

@@ -143,6 +143,15 @@ class GraphModule:
 
     # -- forward / backward -----------------------------------------------------------------
 
+    def hook_input(self, name: str, hook: Hook) -> np.ndarray:
+        """Parameter ``name`` after the hooks attached before ``hook`` (what ``hook`` sees)."""
+        w = self.params[name]
+        for h in self.weight_hooks.get(name, ()):
+            if h is hook:
+                return w
+            w, _ = h.apply(w, False)
+        raise ValueError(f"the hook is not attached to {name!r}")
+
     def effective_weights(self, train: bool = False) -> dict[str, np.ndarray]:
         """Parameters after their weight hooks (what the graph computes with)."""
         out = {}

@@ -52,8 +52,9 @@ def prepare_qat(module: GraphModule, *, weight_bits: int = 8, act_bits: int | No
         b = node.inputs[2] if len(node.inputs) > 2 else ""
         wq = hooks["weights"][w]
         if b in module.params and wq.mode == "channel" and b not in hooks["biases"]:
-            hooks["biases"][b] = BiasFakeQuant(hooks["activations"][node.inputs[0]], wq,
-                                               module.params[w])
+            hooks["biases"][b] = BiasFakeQuant(
+                hooks["activations"][node.inputs[0]], wq,
+                lambda w=w, wq=wq: module.hook_input(w, wq))
             module.add_weight_hook(b, hooks["biases"][b])
     return hooks
 
@@ -113,7 +114,7 @@ def export_quantized(module: GraphModule) -> tuple[Graph, dict[str, np.ndarray],
         if wq is not None and wq.mode == "channel" and act_in is not None and (
                 node.op != "Conv" or act_out is not None) and _linear_ok(node):
             x_q, s_x, zp_x = as_uint8(node.inputs[0], act_in)
-            q, s_w = wq.encode(module.params[wname])
+            q, s_w = wq.encode(module.hook_input(wname, wq))
             q = q.reshape(module.params[wname].shape)
             ins = [x_q, _const(weights, f"{node.name}.wq", q),
                    _const(weights, f"{node.name}.ws", s_w)]
@@ -142,7 +143,7 @@ def export_quantized(module: GraphModule) -> tuple[Graph, dict[str, np.ndarray],
             continue
         if wq is not None and wq.mode in ("group", "codebook") and _pointwise_or_linear(
                 node, module.params[wname]):
-            enc = wq.encode(module.params[wname])
+            enc = wq.encode(module.hook_input(wname, wq))
             bname = node.inputs[2] if len(node.inputs) > 2 else ""
             if enc.__class__.__name__ == "Int4Grouped":
                 op, fields, extra = "LinearInt4", {"q": enc.q, "scale": enc.scale}, {

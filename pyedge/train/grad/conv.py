@@ -12,6 +12,7 @@ import numpy as np
 from pyedge import kernels
 from pyedge.kernels.convgeom import Geometry, geometry
 from pyedge.kernels.im2col import im2col
+from pyedge.train.grad.depthwise_backward import depthwise_backward
 from pyedge.train.grad.rule import GradOp, act_bounds, act_grad, apply_act
 
 
@@ -115,17 +116,10 @@ def _backward(saved, gy, need):
     if cols is None:  # depthwise
         m = cout // group
         xp = _pad(np.repeat(x, m, axis=3) if m > 1 else x, g)
+        gxp, gwd = depthwise_backward(xp, gz, wd, (g.sh, g.sw), (g.dh, g.dw), need[0], need[1])
         if need[1]:
-            gwd = np.empty_like(wd)
-            tmp = np.empty_like(gz)
-            for ky, kx, rows, cs in _taps(g):
-                np.multiply(gz, xp[:, rows, cs], out=tmp)
-                gwd[ky, kx] = tmp.reshape(-1, cout).sum(axis=0)
             gw = np.ascontiguousarray(gwd.transpose(2, 0, 1))[..., None]  # [C_out, KH, KW, 1]
         if need[0]:
-            gxp = np.zeros(xp.shape, gz.dtype)
-            for ky, kx, rows, cs in _taps(g):
-                gxp[:, rows, cs] += gz * wd[ky, kx]
             gx = _crop(gxp, g, x.shape[:3] + (cout,))
             if m > 1:
                 gx = gx.reshape(gx.shape[:3] + (group, m)).sum(axis=4)

@@ -1,0 +1,52 @@
+"""Depthwise convolution backward in one pass over the output (Numba, compiled on first use).
+
+NumPy needs a strided multiply and a scatter-add per kernel tap; this loop nest reads each
+output gradient once and updates both the input and the weight gradients (weights summed in
+float64).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+
+@functools.cache
+def _kernel():
+    import numba
+
+    @numba.njit(cache=True, nogil=True)
+    def run(xp, gz, wd, sh, sw, dh, dw, want_x, want_w, gxp, gwd):
+        n, oh, ow, c = gz.shape
+        kh, kw = wd.shape[0], wd.shape[1]
+        for b in range(n):
+            for oy in range(oh):
+                for ox in range(ow):
+                    for ky in range(kh):
+                        iy = oy * sh + ky * dh
+                        for kx in range(kw):
+                            ix = ox * sw + kx * dw
+                            if want_w:
+                                for ch in range(c):
+                                    gwd[ky, kx, ch] += gz[b, oy, ox, ch] * xp[b, iy, ix, ch]
+                            if want_x:
+                                for ch in range(c):
+                                    gxp[b, iy, ix, ch] += gz[b, oy, ox, ch] * wd[ky, kx, ch]
+
+    return run
+
+
+def depthwise_backward(xp: np.ndarray, gz: np.ndarray, wd: np.ndarray, stride: tuple,
+                       dilation: tuple, want_x: bool, want_w: bool
+                       ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(gradient of the padded input [N, H', W', C], gradient of wd [KH, KW, C]).
+
+    ``xp`` is the padded input with channels already repeated for a multiplier, ``gz`` the
+    output gradient [N, OH, OW, C] after the activation, ``wd`` the weights [KH, KW, C].
+    """
+    gxp = np.zeros(xp.shape if want_x else (1, 1, 1, 1), gz.dtype)
+    gwd = np.zeros(wd.shape if want_w else (1, 1, 1), np.float64)
+    _kernel()(np.ascontiguousarray(xp), np.ascontiguousarray(gz), np.ascontiguousarray(wd),
+              stride[0], stride[1], dilation[0], dilation[1], want_x, want_w, gxp, gwd)
+    return (gxp if want_x else None), (gwd.astype(gz.dtype) if want_w else None)
