@@ -93,12 +93,14 @@ def main(argv=None) -> int:
     p.add_argument("--out", type=Path, default=Path("/tmp/pyedge_train_runs"))
     p.add_argument("--log", type=Path, default=None)
     p.add_argument("--no-progress", action="store_true")
+    p.add_argument("--limit", type=int, default=None, help="smoke test: first N images only")
     args = p.parse_args(argv)
 
     import torch
     from threadpoolctl import threadpool_limits
 
     import pyedge
+    import pyedge.format as pedge_format
     from pyedge import config
     from pyedge.train import GraphModule
     from pyedge.train.data import fashion_mnist
@@ -109,6 +111,8 @@ def main(argv=None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     x, y = fashion_mnist("train")
     xt, yt = fashion_mnist("test")
+    if args.limit:
+        x, y, xt, yt = x[:args.limit], y[:args.limit], xt[:args.limit], yt[:args.limit]
     float_model = pyedge.load(MODEL)
     float_acc = accuracy(float_model, xt, yt)
     result = {"task": args.task, "threads": args.threads, "batch": args.batch,
@@ -139,7 +143,7 @@ def main(argv=None) -> int:
             teacher = GraphModule.load(MODEL)
             student = GraphModule.load(MODEL)
             prepare_qat(student, weight_bits=args.bits, act_bits=8)
-            for s in range(0, 2000, 500):  # calibrate the activation ranges
+            for s in range(0, min(len(x), 2000), 500):  # calibrate the activation ranges
                 student.forward({"input": x[s:s + 500]}, train=True)
             exported0 = Model(*export_quantized(student)[:2])
             result["ptq_accuracy"] = accuracy(exported0, xt, yt)
@@ -151,8 +155,8 @@ def main(argv=None) -> int:
                        evaluate=lambda m: accuracy(Model(*export_quantized(m)[:2]), xt, yt))
             graph, weights, report = export_quantized(student)
             path = args.out / f"qat_w{args.bits}a8.pedge"
-            pyedge.format.write(path, weights, graph=graph.to_json(),
-                                recipe={"qat": f"w{args.bits}a8"})
+            pedge_format.write(path, weights, graph=graph.to_json(),
+                               recipe={"qat": f"w{args.bits}a8"})
             result.update(epochs=epochs, history=hist, accuracy=evaluate_file(path),
                           encodings=report)
         elif args.task == "prune":

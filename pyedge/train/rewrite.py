@@ -43,12 +43,13 @@ def separable_fit(w: np.ndarray, rank: int) -> tuple[np.ndarray, np.ndarray]:
     return dw.astype(np.float32), pw.astype(np.float32)
 
 
-def default_rank(w: np.ndarray, energy: float = 0.95) -> int:
+def default_rank(w: np.ndarray, energy: float = 0.9) -> int:
     """Smallest rank keeping ``energy`` of every channel's squared singular values, capped so
-    that the pair costs at most half the multiply-adds of the original convolution."""
+    that the pair costs fewer multiply-adds than the original convolution
+    (``rank * (KH*KW + C_out) < KH*KW * C_out``)."""
     cout, kh, kw, cin = w.shape
     kk = kh * kw
-    cap = max(1, int(cout * kk / (kk + cout) / 2))
+    cap = max(1, (cout * kk - 1) // (kk + cout))
     need = 1
     for c in range(cin):
         s2 = np.linalg.svd(w[..., c].reshape(cout, -1).astype(np.float64), compute_uv=False) ** 2

@@ -46,7 +46,7 @@ def test_rewrite_keeps_outputs_and_cuts_multiply_adds():
     x = np.random.default_rng(1).random((3, 1, 8, 8), dtype=np.float32)
     np.testing.assert_allclose(Model(g2, w2)(x), Model(graph, w)(x), rtol=1e-4, atol=1e-5)
     g3, w3, info = rewrite_depthwise_separable(graph, w)
-    assert info["rewritten"]["stem"] <= 2 and info["outputs"] == ["s"]
+    assert info["rewritten"]["stem"] < 8 * 9 // (8 + 9) + 1 and info["outputs"] == ["s"]
     before = multiply_adds(graph, w, (1, 1, 8, 8))
     assert before == 16 * 8 * 9 + 16 * 8 * 9 + 16 * 16 * 8 + 3 * 16  # stem, dw, pw, fc
     assert multiply_adds(g3, w3, (1, 1, 8, 8)) < before

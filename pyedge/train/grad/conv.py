@@ -115,15 +115,13 @@ def _backward(saved, gy, need):
     gx = gw = None
     if cols is None:  # depthwise
         m = cout // group
-        xp = _pad(np.repeat(x, m, axis=3) if m > 1 else x, g)
-        gxp, gwd = depthwise_backward(xp, gz, wd, (g.sh, g.sw), (g.dh, g.dw), need[0], need[1])
+        xr = np.repeat(x, m, axis=3) if m > 1 else x  # [N, H, W, C_out]
+        gx, gwd = depthwise_backward(xr, gz, wd, (g.sh, g.sw), (g.dh, g.dw), (g.pt, g.pl),
+                                     need[0], need[1])
         if need[1]:
             gw = np.ascontiguousarray(gwd.transpose(2, 0, 1))[..., None]  # [C_out, KH, KW, 1]
-        if need[0]:
-            gx = _crop(gxp, g, x.shape[:3] + (cout,))
-            if m > 1:
-                gx = gx.reshape(gx.shape[:3] + (group, m)).sum(axis=4)
-            gx = np.ascontiguousarray(gx)
+        if need[0] and m > 1:
+            gx = np.ascontiguousarray(gx.reshape(gx.shape[:3] + (group, m)).sum(axis=4))
         return [gx, gw, gb]
     cin_g, cout_g = w.shape[3], cout // group
     if need[1]:

@@ -1,8 +1,8 @@
 """Depthwise convolution backward in one pass over the output (Numba, compiled on first use).
 
-NumPy needs a strided multiply and a scatter-add per kernel tap; this loop nest reads each
-output gradient once and updates both the input and the weight gradients (weights summed in
-float64).
+NumPy needs a padded copy, a strided multiply and a scatter-add per kernel tap; this loop
+nest reads each output gradient once, skips taps that fall in the zero padding, and updates
+both the input and the weight gradients (weights summed in float64).
 """
 
 from __future__ import annotations
@@ -17,36 +17,43 @@ def _kernel():
     import numba
 
     @numba.njit(cache=True, nogil=True)
-    def run(xp, gz, wd, sh, sw, dh, dw, want_x, want_w, gxp, gwd):
+    def run(x, gz, wd, sh, sw, dh, dw, pt, pl, want_x, want_w, gx, gwd):
         n, oh, ow, c = gz.shape
+        ih, iw = x.shape[1], x.shape[2]
         kh, kw = wd.shape[0], wd.shape[1]
         for b in range(n):
             for oy in range(oh):
-                for ox in range(ow):
-                    for ky in range(kh):
-                        iy = oy * sh + ky * dh
+                for ky in range(kh):
+                    iy = oy * sh + ky * dh - pt
+                    if iy < 0 or iy >= ih:
+                        continue
+                    for ox in range(ow):
                         for kx in range(kw):
-                            ix = ox * sw + kx * dw
+                            ix = ox * sw + kx * dw - pl
+                            if ix < 0 or ix >= iw:
+                                continue
                             if want_w:
                                 for ch in range(c):
-                                    gwd[ky, kx, ch] += gz[b, oy, ox, ch] * xp[b, iy, ix, ch]
+                                    gwd[ky, kx, ch] += gz[b, oy, ox, ch] * x[b, iy, ix, ch]
                             if want_x:
                                 for ch in range(c):
-                                    gxp[b, iy, ix, ch] += gz[b, oy, ox, ch] * wd[ky, kx, ch]
+                                    gx[b, iy, ix, ch] += gz[b, oy, ox, ch] * wd[ky, kx, ch]
 
     return run
 
 
-def depthwise_backward(xp: np.ndarray, gz: np.ndarray, wd: np.ndarray, stride: tuple,
-                       dilation: tuple, want_x: bool, want_w: bool
+def depthwise_backward(x: np.ndarray, gz: np.ndarray, wd: np.ndarray, stride: tuple,
+                       dilation: tuple, pads: tuple, want_x: bool, want_w: bool
                        ) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """(gradient of the padded input [N, H', W', C], gradient of wd [KH, KW, C]).
+    """(gradient of the input [N, H, W, C], gradient of wd [KH, KW, C]).
 
-    ``xp`` is the padded input with channels already repeated for a multiplier, ``gz`` the
-    output gradient [N, OH, OW, C] after the activation, ``wd`` the weights [KH, KW, C].
+    ``x`` is the (unpadded) input with channels already repeated for a multiplier, ``gz`` the
+    output gradient [N, OH, OW, C] after the activation, ``wd`` the weights [KH, KW, C],
+    ``pads`` the (top, left) zero padding.
     """
-    gxp = np.zeros(xp.shape if want_x else (1, 1, 1, 1), gz.dtype)
+    gx = np.zeros(x.shape if want_x else (1, 1, 1, 1), gz.dtype)
     gwd = np.zeros(wd.shape if want_w else (1, 1, 1), np.float64)
-    _kernel()(np.ascontiguousarray(xp), np.ascontiguousarray(gz), np.ascontiguousarray(wd),
-              stride[0], stride[1], dilation[0], dilation[1], want_x, want_w, gxp, gwd)
-    return (gxp if want_x else None), (gwd.astype(gz.dtype) if want_w else None)
+    _kernel()(np.ascontiguousarray(x), np.ascontiguousarray(gz), np.ascontiguousarray(wd),
+              stride[0], stride[1], dilation[0], dilation[1], pads[0], pads[1], want_x, want_w,
+              gx, gwd)
+    return (gx if want_x else None), (gwd.astype(gz.dtype) if want_w else None)
