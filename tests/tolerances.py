@@ -21,3 +21,5 @@ F32_CONV = dict(rtol=1e-5, atol=1e-5)
 F32_POOL = dict(rtol=1e-5, atol=1e-6)
 # pyedge.train float32 forward (own op order, erf from SciPy) vs the runtime's float32 ops
 TRAIN_FORWARD_F32 = dict(rtol=1e-4, atol=1e-5)
+# exported integer model (float32 dequantize + QGemm float output) vs the fake-quant forward
+TRAIN_QAT_LOGITS = dict(rtol=1e-5, atol=1e-6)
