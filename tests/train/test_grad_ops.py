@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pyedge.train import GraphModule
 from tests.train.gradcheck import check_grads, one_node_graph
@@ -124,3 +126,23 @@ def test_transpose():
 
 def test_concat():
     _run("Concat", {"a": r(2, 3, 4), "b": r(2, 5, 4)}, {"c": r(2, 1, 4)}, {"axis": 1})
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.integers(1, 3), st.integers(1, 2), st.integers(1, 3), st.integers(1, 3),
+       st.integers(1, 2), st.integers(1, 2), st.integers(0, 2), st.booleans(),
+       st.integers(0, 2**16))
+def test_conv_random_geometry(cin_g, group, kh, kw, stride, dil, pad, depthwise, seed):
+    rng = np.random.default_rng(seed)
+    if depthwise:
+        cin_g, cout = 1, group * rng.integers(1, 3)
+    else:
+        cout = group * rng.integers(1, 3)
+    h = (kh - 1) * dil + 1 + rng.integers(0, 4)
+    w = (kw - 1) * dil + 1 + rng.integers(0, 4)
+    attrs = {"group": group, "strides": [stride, stride], "dilations": [dil, dil],
+             "pads": [pad, pad, pad, pad], "activation": "none"}
+    xs = {"x": rng.standard_normal((2, h, w, cin_g * group))}
+    ws = {"w": rng.standard_normal((int(cout), kh, kw, cin_g)), "b": rng.standard_normal(
+        int(cout))}
+    _run("Conv", xs, ws, attrs)
