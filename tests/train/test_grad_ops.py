@@ -146,3 +146,24 @@ def test_conv_random_geometry(cin_g, group, kh, kw, stride, dil, pad, depthwise,
     ws = {"w": rng.standard_normal((int(cout), kh, kw, cin_g)), "b": rng.standard_normal(
         int(cout))}
     _run("Conv", xs, ws, attrs)
+
+
+def test_depthwise_backward_is_independent_of_thread_count():
+    from pyedge import config
+    from pyedge.train.grad.depthwise_backward import depthwise_backward
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((9, 7, 6, 5)).astype(np.float32)
+    gz = rng.standard_normal((9, 4, 3, 5)).astype(np.float32)
+    wd = rng.standard_normal((3, 3, 5)).astype(np.float32)
+    old = config.get_num_threads()
+    try:
+        res = []
+        for t in (1, 2, 3):
+            config.set_num_threads(t)
+            res.append(depthwise_backward(x, gz, wd, (2, 2), (1, 1), (1, 1), True, True))
+    finally:
+        config.set_num_threads(old)
+    for other in res[1:]:
+        for a, b in zip(res[0], other, strict=True):
+            np.testing.assert_array_equal(a, b)
