@@ -186,6 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: auto)")
     b.set_defaults(func=_cmd_bench)
     add_runtime_commands(sub)
+    from pyedge.train.finetune_cli import add_finetune_command
+
+    add_finetune_command(sub)
     return p
 
 

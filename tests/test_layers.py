@@ -15,6 +15,7 @@ ALLOWED = {
     "kernels": {"tensors", "format", "config"},
     "runtime": {"kernels", "tensors", "format", "config"},
     "compress": {"runtime", "kernels", "tensors", "format", "config", "importers"},
+    "train": {"runtime", "kernels", "tensors", "format", "config", "compress", "importers"},
 }
 HEAVY = {"scipy", "numba", "onnx", "matplotlib", "tqdm", "torch", "onnxruntime"}
 

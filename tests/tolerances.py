@@ -22,3 +22,7 @@ F32_POOL = dict(rtol=1e-5, atol=1e-6)
 # pyedge vs PyTorch / onnxruntime on whole exported models: max |diff| <= rtol * max |output|
 # (issue 5's parity criterion; float32 sums in other orders across a few dozen layers)
 MODEL_PARITY = dict(rtol=1e-4)
+# pyedge.train float32 forward (own op order, erf from SciPy) vs the runtime's float32 ops
+TRAIN_FORWARD_F32 = dict(rtol=1e-4, atol=1e-5)
+# exported integer model (float32 dequantize + QGemm float output) vs the fake-quant forward
+TRAIN_QAT_LOGITS = dict(rtol=1e-5, atol=1e-6)
