@@ -1,4 +1,4 @@
-"""Command line: ``pyedge demo | bench | config | run | inspect | import``."""
+"""Command line: ``pyedge demo | bench | config | run | inspect | import | compress``."""
 
 from __future__ import annotations
 
@@ -121,6 +121,10 @@ def _cmd_inspect(args) -> int:
     plan = model.memory_plan()
     print(f"activations (all symbolic dims = 1): arena {plan.arena_bytes} B, "
           f"outputs {plan.output_bytes} B")
+    if "compress" in model.recipe:
+        r = model.recipe["compress"]
+        print(f"compressed by pyedge: preset {r.get('preset')!r}, default encoding "
+              f"{r.get('encoding')!r}, seed {model.recipe.get('seed')}")
     print()
     print(format_table(rows))
     return 0
@@ -186,6 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: auto)")
     b.set_defaults(func=_cmd_bench)
     add_runtime_commands(sub)
+    from pyedge.compress.cli import add_compress_command
+
+    add_compress_command(sub)
     return p
 
 

@@ -14,6 +14,7 @@ ALLOWED = {
     "config": set(),
     "kernels": {"tensors", "format", "config"},
     "runtime": {"kernels", "tensors", "format", "config"},
+    "compress": {"runtime", "kernels", "tensors", "format", "config", "importers"},
 }
 HEAVY = {"scipy", "numba", "onnx", "matplotlib", "tqdm", "torch", "onnxruntime"}
 
