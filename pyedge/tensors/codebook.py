@@ -32,10 +32,14 @@ def _assign(w: np.ndarray, levels: np.ndarray) -> np.ndarray:
     return idx
 
 
-def _kmeans(w: np.ndarray, nlev: int, iters: int) -> np.ndarray:
-    """Lloyd's 1-D k-means per row of ``w[C, K]`` from quantile starts (deterministic)."""
+def _kmeans(w: np.ndarray, nlev: int, iters: int, init: np.ndarray | None = None) -> np.ndarray:
+    """Lloyd's 1-D k-means per row of ``w[C, K]`` from quantile starts (deterministic) or from
+    the sorted float32 levels ``init[C, nlev]``."""
     c = w.shape[0]
-    levels = np.quantile(w, (np.arange(nlev) + 0.5) / nlev, axis=1).T.astype(np.float32)
+    if init is None:
+        levels = np.quantile(w, (np.arange(nlev) + 0.5) / nlev, axis=1).T.astype(np.float32)
+    else:
+        levels = np.sort(np.asarray(init, dtype=np.float32).reshape(c, nlev), axis=1)
     rows = (np.arange(c) * nlev)[:, None]
     for _ in range(iters):
         idx = _assign(w, levels).astype(np.int64) + rows  # [C, K] flat cluster ids
