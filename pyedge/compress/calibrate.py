@@ -38,13 +38,14 @@ class Calibration:
 
     def hessian(self, layer: Layer) -> np.ndarray | None:
         """The layer's input Hessian ``2 X^T X / S`` [K, K] (None without rows)."""
+        from pyedge.compress.gptq import hessian
+
         x = self.rows.get(layer.name)
         if x is None or x.ndim != 2:
             return None
         h = self._hessians.get(layer.name)
         if h is None:
-            x64 = x.astype(np.float64)
-            h = self._hessians[layer.name] = 2.0 * (x64.T @ x64) / max(len(x), 1)
+            h = self._hessians[layer.name] = hessian(x)
         return h
 
 
@@ -77,9 +78,9 @@ def layer_output(layer: Layer, rows: np.ndarray, w2d: np.ndarray) -> np.ndarray:
 
 
 def _observer(name: str):
-    from pyedge.compress.interim import MinMax
+    from pyedge.compress.observers import make_observer
 
-    return MinMax()
+    return make_observer(name)
 
 
 def _batches(feeds: dict, batch: int):

@@ -53,9 +53,9 @@ def _float(layer: Layer, asked: str, reason: str = "") -> Encoded:
 
 def int8_per_channel(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Symmetric per-output-channel int8 ``(q [N, K] in [-127, 127], scale float32 [N])``."""
-    from pyedge.compress.interim import int8_per_channel as quant_int8
+    from pyedge.compress.uniform import quantize_int8_channel
 
-    return quant_int8(w)
+    return quantize_int8_channel(w)
 
 
 def _int8(layer: Layer, asked: str, calibrated: bool, reason: str = "") -> Encoded:
@@ -77,6 +77,11 @@ def _fallback(layer, lr, fallback, calibrated, why) -> Encoded:
     return _float(layer, lr.encoding, why)
 
 
+def _conv_name(layer: Layer) -> str:
+    _, kh, kw, _ = layer.w_shape
+    return f"{kh}x{kw} {'depthwise ' if layer.kind == 'depthwise' else ''}conv"
+
+
 def _group_size(layer: Layer, lr: LayerRecipe) -> int | None:
     k = layer.w2d.shape[1]
     want = lr.options.get("group_size")
@@ -87,38 +92,35 @@ def _group_size(layer: Layer, lr: LayerRecipe) -> int | None:
 
 
 def _w4(layer, lr, hessian, seed) -> Encoded:
-    from pyedge.compress.interim import int4_grouped
-
     g = _group_size(layer, lr)
-    name = f"w4 g{g}" + (" gptq" if lr.encoding == "w4-gptq" else "")
-    enc = int4_grouped(layer.w2d, g)
+    if lr.encoding == "w4-gptq":
+        from pyedge.compress.gptq import gptq
+
+        enc = gptq(layer.w2d, hessian(layer), 4, group_size=g,
+                   scale_dtype="float16").to_int4_grouped()
+        name = f"w4 g{g} gptq"
+    else:
+        from pyedge.compress.uniform import quantize_int4_grouped
+
+        enc = quantize_int4_grouped(layer.w2d, g, clip="mse")
+        name = f"w4 g{g}"
     return Encoded(name, "f32", "int4", enc.to_float(), layer.bias, enc, lr.encoding)
 
 
 def _codebook(layer, lr) -> Encoded:
-    from pyedge.compress.interim import codebook
+    from pyedge.compress.nonuniform import quantize_nonuniform
 
     bits = int(lr.encoding[2])
-    enc, info = codebook(layer.w2d, bits, lr.options.get("per", "channel"))
-    fit = info.get("fit")
-    kind = getattr(fit, "kind", None) if fit is not None else None
-    name = f"{lr.encoding} {kind}" if kind else f"{lr.encoding} {lr.options.get('method', '')}"
-    return Encoded(name.strip(), "f32", "codebook", enc.to_float(), layer.bias, enc,
-                   lr.encoding, info=_jsonable(info))
-
-
-def _jsonable(info: dict) -> dict:
-    """Numbers and strings of a quantizer's info dict (dataclasses flattened one level)."""
-    out = {}
-    for k, v in info.items():
-        if hasattr(v, "__dataclass_fields__"):
-            for f in v.__dataclass_fields__:
-                x = getattr(v, f)
-                if isinstance(x, int | float | str | np.number):
-                    out[f"{k}_{f}"] = x.item() if isinstance(x, np.number) else x
-        elif isinstance(v, int | float | str | np.number):
-            out[k] = v.item() if isinstance(v, np.number) else v
-    return out
+    method = lr.options.get("method", "analytic")
+    enc, info = quantize_nonuniform(layer.w2d, bits, per=lr.options.get("per", "channel"),
+                                    method=method)
+    dist = info["distribution"]
+    if isinstance(dist, list):  # per channel: how many channels chose each distribution
+        info["distribution_counts"] = {d: dist.count(d) for d in sorted(set(dist))}
+        dist = max(sorted(set(dist)), key=dist.count)
+    name = f"{lr.encoding} {method if method == 'kmeans' else dist}"
+    return Encoded(name, "f32", "codebook", enc.to_float(), layer.bias, enc, lr.encoding,
+                   info=info)
 
 
 def encode_layer(layer: Layer, lr: LayerRecipe, *, fallback: str, hessian, calibrated: bool,
@@ -139,8 +141,8 @@ def encode_layer(layer: Layer, lr: LayerRecipe, *, fallback: str, hessian, calib
                          "the runtime has no int8-weight kernel with dynamic int8 activations")
     if not layer.linear_like:
         return _fallback(layer, lr, fallback, calibrated,
-                         f"{enc} has no kernel for a {layer.kind} conv (weight-only encodings "
-                         f"run as Linear over channels)")
+                         f"{enc} has no kernel for a {_conv_name(layer)} (weight-only and sparse "
+                         f"encodings run as Linear over channels)")
     if enc in ("w4", "w4-gptq"):
         if _group_size(layer, lr) is None:
             return _fallback(layer, lr, fallback, calibrated,

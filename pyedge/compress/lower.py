@@ -129,29 +129,40 @@ class _Lowering:
         x, y = node.inputs[0], node.outputs[0]
         xq = self.as_uint8(x)
         x_scale, x_zp = self._qp(x)
-        q, w_scale = e.enc
-        ins = [xq, self.weight(f"{name}.w", q.reshape(layer.w_shape) if e.form == "qconv"
-                               else q), self.weight(f"{name}.s", w_scale.astype(np.float32))]
+        if e.form == "qsparse":
+            w = e.enc
+            w_scale = w.scale
+            ins = [xq, self.weight(f"{name}.p", w.indptr), self.weight(f"{name}.i", w.indices),
+                   self.weight(f"{name}.v", w.values)]
+        else:
+            q, w_scale = e.enc
+            ins = [xq, self.weight(f"{name}.w", q.reshape(layer.w_shape) if e.form == "qconv"
+                                   else q)]
+        ins.append(self.weight(f"{name}.s", w_scale.astype(np.float32)))
         if e.bias is not None:
             b = np.rint(e.bias.astype(np.float64) / (np.float64(x_scale) * w_scale))
             ins.append(self.weight(f"{name}.b", np.clip(b, -2**31, 2**31 - 1).astype(np.int32)))
         attrs = {"x_scale": float(x_scale), "x_zero_point": x_zp}
         if layer.activation != "none":
             attrs["activation"] = layer.activation
+        op = {"qconv": "QConv", "qgemm": "QGemm", "qsparse": "QLinearSparse"}[e.form]
         if e.form == "qconv":
             attrs.update(_attrs({k: node.attrs[k] for k in ("strides", "dilations", "pads",
                                                             "group") if k in node.attrs}))
+        elif e.form == "qsparse":
+            attrs["k"] = e.enc.shape[1]
+            if tuple(e.enc.block) != (1, 1):
+                attrs["block"] = list(e.enc.block)
         out = self.out_name(node)
-        if e.form == "qgemm" and float_consumers:  # float32 straight out of the kernel
-            self.nodes.append(Node(name, "QGemm", tuple(ins), (out,),
+        if op != "QConv" and float_consumers:  # float32 straight out of the kernel
+            self.nodes.append(Node(name, op, tuple(ins), (out,),
                                    {**attrs, "out_dtype": "float32"}))
             self.f[y] = out
             return
         y_scale, y_zp = self._qp(y)
         attrs.update({"y_scale": float(y_scale), "y_zero_point": y_zp})
         qout = f"{name}" if y not in self.outputs else f"{name}:u8"
-        self.nodes.append(Node(name, "QConv" if e.form == "qconv" else "QGemm", tuple(ins),
-                               (qout,), _attrs(attrs)))
+        self.nodes.append(Node(name, op, tuple(ins), (qout,), _attrs(attrs)))
         self.q[y] = qout
 
 

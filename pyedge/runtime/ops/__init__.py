@@ -60,6 +60,7 @@ MODULES: dict[str, str] = {
     "LinearSparse": "linear_sparse",
     "Linear": "gemm",  # Gemm with transB defaulting to 1 (w[N, K])
     "LayerNorm": "layer_norm",  # = LayerNormalization
+    "QLinearSparse": "qlinear_sparse",
 }
 
 
