@@ -82,20 +82,28 @@ def selfcheck_line() -> tuple[bool, str]:
 # (row label, recipe) compressed by the demo; "auto 10x": mixed precision under a 10x budget
 RECIPES = (("int8", "int8"), ("w4 gptq", "w4-gptq"), ("nu4", "nu4"),
            ("sparse50-int8", "sparse50-int8"),
-           ("auto 10x", {"preset": "auto", "budget": {"size": 0.1}}))
+           ("auto 10x", {"preset": "auto", "budget": {"size": 0.1}, "max_drop": 0.01}))
 CALIB_IMAGES = 256  # calibration images used by the demo (of the 1,000 shipped)
+HOLDOUT = 250  # further calibration images auto's search measures accuracy on
 
 
-def compress_all(report_dir: Path, calib: np.ndarray, recipes=RECIPES, *,
+def compress_all(report_dir: Path, calib: np.ndarray, holdout: tuple, recipes=RECIPES, *,
                  progress: bool = True) -> list[tuple[str, Path, object]]:
-    """Compress the demo model with each recipe; save model and report under report_dir."""
+    """Compress the demo model with each recipe; save model and report under report_dir.
+
+    ``holdout`` (images, labels), disjoint from ``calib`` and from the test slice, is what
+    the auto search measures accuracy on (its ``max_drop`` guard)."""
     import pyedge
+    from pyedge.compress.api import accuracy_metric
     from pyedge.demo_data import MODEL
 
     done = []
     for label, recipe in recipes:
         stem = label.replace(" ", "_")
-        model, report = pyedge.compress(MODEL, recipe, calib=calib, progress=progress)
+        auto = isinstance(recipe, dict) and recipe.get("preset") == "auto"
+        model, report = pyedge.compress(
+            MODEL, recipe, calib=calib, progress=progress,
+            evaluate=accuracy_metric({"input": holdout[0]}, holdout[1]) if auto else None)
         path = report_dir / f"{stem}.pedge"
         model.save(path)
         report.save(report_dir, stem)
@@ -124,11 +132,13 @@ def run(threads: int = 1, report_dir: str | Path = "pyedge-demo-report",
 
     t0 = time.perf_counter()
     x, labels = load_images(TEST_SLICE)
-    calib, _ = load_images(CALIBRATION)
+    calib, calib_labels = load_images(CALIBRATION)
     recorded = json.loads(MODEL_INFO.read_text())["float_accuracy"]
     out_dir = Path(report_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    done = compress_all(out_dir, calib[:CALIB_IMAGES], progress=progress)
+    holdout = (calib[CALIB_IMAGES:CALIB_IMAGES + HOLDOUT],
+               calib_labels[CALIB_IMAGES:CALIB_IMAGES + HOLDOUT])
+    done = compress_all(out_dir, calib[:CALIB_IMAGES], holdout, progress=progress)
     before = pyedge.get_num_threads()
     pyedge.set_num_threads(threads)
     try:
@@ -143,6 +153,8 @@ def run(threads: int = 1, report_dir: str | Path = "pyedge-demo-report",
     print(format_rows(rows, rows[0]))
     print()
     for label, _, report in done:
+        if report.totals.get("budget_note"):
+            print(f"{label}: {report.totals['budget_note']}")
         kept = report.kept()
         if kept:
             print(f"{label}: " + "; ".join(f"{r['name']} {r['encoding']} ({r['reason']})"

@@ -43,11 +43,13 @@ class _Lowering:
         return np.float32(scale), int(zp)
 
     def _qp_tensors(self, v: str, stem: str) -> list[str]:
+        """Scale (and zero point unless 0: uint8 is the default) tensors of a Q/DQ node."""
         scale, zp = self._qp(v)
         if f"{stem}.qs" not in self.weights:
             self.weight(f"{stem}.qs", np.array(scale, np.float32))
-            self.weight(f"{stem}.qz", np.array(zp, np.uint8))
-        return [f"{stem}.qs", f"{stem}.qz"]
+            if zp:
+                self.weight(f"{stem}.qz", np.array(zp, np.uint8))
+        return [f"{stem}.qs"] + ([f"{stem}.qz"] if zp else [])
 
     def as_float(self, v: str) -> str:
         if v in self.f or v in self.src:

@@ -27,8 +27,10 @@ PRESETS: dict[str, dict] = {
     "int8-dynamic": {"encoding": "int8-dynamic"},
     "w4": {"encoding": "w4"},
     "w4-gptq": {"encoding": "w4-gptq"},
-    "nu4": {"encoding": "nu4"},
-    "nu3": {"encoding": "nu3"},
+    # Lloyd/k-means on the weights, started from the analytic Lloyd-Max levels of the fitted
+    # distribution: lower weight MSE than the data-free analytic levels on the demo model
+    "nu4": {"encoding": "nu4", "options": {"method": "kmeans"}},
+    "nu3": {"encoding": "nu3", "options": {"method": "kmeans"}},
     "sparse50-int8": {"encoding": "sparse-int8", "options": {"sparsity": 0.5}},
     "bsr90": {"encoding": "bsr", "options": {"sparsity": 0.9, "block": [4, 4]}},
     "auto": {"encoding": "auto"},
@@ -36,7 +38,13 @@ PRESETS: dict[str, dict] = {
 OBSERVERS = ("minmax", "percentile", "mse", "entropy")
 FALLBACKS = ("int8", "float")
 TOP_KEYS = ("preset", "encoding", "options", "observer", "fallback", "bias_correction",
-            "layers", "budget", "candidates")
+            "layers", "budget", "candidates", "max_drop")
+# What ``auto`` chooses from per layer (besides float32): per-tensor codebooks are the
+# smallest (one 2**b table per layer instead of one per output channel).
+AUTO_CANDIDATES = ("int8", "w4-gptq", "nu4", {"encoding": "nu4", "per": "tensor",
+                                              "method": "kmeans"},
+                   {"encoding": "nu3", "per": "tensor", "method": "kmeans"},
+                   {"encoding": "nu2", "per": "tensor", "method": "kmeans"})
 BUDGET_KEYS = ("size", "latency")
 OPTION_VALUES = {"method": ("analytic", "kmeans", "magnitude", "sparsegpt"),
                  "per": ("channel", "tensor")}
@@ -52,6 +60,11 @@ class LayerRecipe:
     def to_json(self) -> dict:
         return {"encoding": self.encoding, **self.options}
 
+    @property
+    def label(self) -> str:
+        """``nu3/per=tensor``: the encoding and its options in one string."""
+        return "/".join([self.encoding] + [f"{k}={v}" for k, v in sorted(self.options.items())])
+
 
 @dataclass
 class Recipe:
@@ -66,7 +79,9 @@ class Recipe:
     fallback : encoding for layers the asked encoding cannot handle ("int8" or "float")
     bias_correction : correct biases for the mean weight-quantization error
     budget : {"size": fraction of the float file, "latency": fraction of float latency}
-    candidates : encodings ``auto`` chooses from per layer
+    candidates : layer recipes ``auto`` chooses from per layer (float32 is always one)
+    max_drop : with ``evaluate``, ``auto`` never accepts a larger metric drop: when the budget
+        cannot be met within it, the smallest searched model within it is chosen instead
     """
 
     name: str
@@ -76,7 +91,8 @@ class Recipe:
     fallback: str = "int8"
     bias_correction: bool = False
     budget: dict = field(default_factory=dict)
-    candidates: tuple[str, ...] = ("int8", "w4-gptq", "nu4", "nu3", "nu2")
+    candidates: tuple[LayerRecipe, ...] = ()
+    max_drop: float | None = None
 
     def for_layer(self, name: str) -> LayerRecipe:
         """The layer recipe for layer ``name`` (last matching override, else the default)."""
@@ -96,6 +112,8 @@ class Recipe:
             doc["layers"] = {p: lr.to_json() for p, lr in self.overrides}
         if self.budget:
             doc["budget"] = dict(self.budget)
+        if self.max_drop is not None:
+            doc["max_drop"] = self.max_drop
         return doc
 
 
@@ -216,11 +234,13 @@ def parse_recipe(recipe) -> Recipe:
     for k, v in budget.items():
         if not isinstance(v, int | float) or not 0 < v <= 1:
             raise ValueError(f"{where}: budget {k}={v!r} must be a fraction in (0, 1]")
-    candidates = tuple(doc.get("candidates", Recipe.candidates))
-    for c in candidates:
-        _layer_recipe(c, f"{where}: candidates")
+    candidates = tuple(_layer_recipe(c, f"{where}: candidates")
+                       for c in doc.get("candidates", AUTO_CANDIDATES))
+    max_drop = doc.get("max_drop")
+    if max_drop is not None and (not isinstance(max_drop, int | float) or max_drop < 0):
+        raise ValueError(f"{where}: max_drop must be a number >= 0, got {max_drop!r}")
     return Recipe(name, default, overrides, observer, fallback,
-                  bool(doc.get("bias_correction", False)), dict(budget), candidates)
+                  bool(doc.get("bias_correction", False)), dict(budget), candidates, max_drop)
 
 
 def parse_budget(text: str) -> dict:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,11 +29,10 @@ def sqnr_db(ref: np.ndarray, test: np.ndarray) -> float:
 
 
 def file_bytes(model: Model) -> int:
-    """Bytes of the .pedge file ``model.save`` writes (measured by writing it)."""
-    with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, "m.pedge")
-        model.save(path)
-        return os.path.getsize(path)
+    """Bytes of the .pedge file ``model.save`` writes (computed exactly, nothing written)."""
+    from pyedge.format.writer import file_size
+
+    return file_size(model._weights, graph=model.graph.to_json(), recipe=model.recipe)
 
 
 def median_time(fn, *, min_runs: int = 5, budget_s: float = 0.05, best: bool = False) -> float:
@@ -92,10 +90,11 @@ class Report:
     layers: list[dict]
     totals: dict
     pareto: list[dict] = field(default_factory=list)
+    sensitivity: dict = field(default_factory=dict)  # auto: layer -> candidate -> facts
 
     def to_json(self) -> dict:
         return {"recipe": self.recipe, "totals": self.totals, "layers": self.layers,
-                "pareto": self.pareto}
+                "pareto": self.pareto, "sensitivity": self.sensitivity}
 
     def kept(self) -> list[dict]:
         """Layers not compressed as asked, with the reason."""
@@ -116,6 +115,9 @@ class Report:
                          f"({t['metric_delta']:+.4f})")
         lines.append(f"- weight bytes: {t['weight_bytes_before']:,} -> "
                      f"{t['weight_bytes_after']:,}")
+        if t.get("budget"):
+            lines.append(f"- budget: {t['budget']}" + (f"; {t['budget_note']}"
+                                                        if t.get("budget_note") else ""))
         lines += ["", "| layer | op | shape | encoding | bytes before | bytes after | "
                   "weight SQNR dB | output SQNR dB | logits SQNR dB | time f32 ms | time ms | "
                   "speed | metric delta | note |", "|" + "---|" * 14]
@@ -131,6 +133,7 @@ class Report:
                 _db(r["output_sqnr_db"]), _db(r.get("logits_sqnr_db")),
                 ms(r.get("time_float_s")), ms(r.get("time_s")), speed, delta,
                 r["reason"] or ""]) + " |")
+        lines += self._codebook_lines() + self._sensitivity_lines()
         if self.pareto:
             lines += ["", "## Pareto front (size vs metric)", "",
                       "| point | bytes | size ratio | metric | on front |", "|---|---|---|---|---|"]
@@ -138,6 +141,34 @@ class Report:
                 lines.append(f"| {p['label']} | {p['bytes']:,} | {p['size_ratio']:.2f}x | "
                              f"{_fmt(p.get('metric'))} | {'yes' if p.get('front') else ''} |")
         return "\n".join(lines) + "\n"
+
+    def _codebook_lines(self) -> list[str]:
+        rows = [r for r in self.layers if "mse_ratio" in r["info"]]
+        if not rows:
+            return []
+        out = ["", "## Non-uniform codebooks", "", "| layer | method | per | distribution | "
+               "mean KS gaussian | mean KS laplace | weight MSE | best uniform MSE | ratio |",
+               "|---|---|---|---|---|---|---|---|---|"]
+        for r in rows:
+            i = r["info"]
+            dist = i.get("distribution_counts", i["distribution"])
+            out.append(f"| {r['name']} | {i['method']} | {i['per']} | {dist} | "
+                       f"{np.mean(i['ks_gaussian']):.4f} | {np.mean(i['ks_laplace']):.4f} | "
+                       f"{i['mse']:.3g} | {i['uniform_mse']:.3g} ({i['uniform']}) | "
+                       f"{i['mse_ratio']:.3f} |")
+        return out
+
+    def _sensitivity_lines(self) -> list[str]:
+        if not self.sensitivity:
+            return []
+        cands = sorted({c for v in self.sensitivity.values() for c in v})
+        out = ["", "## Per-layer sensitivity (model output SQNR dB, only that layer "
+               "compressed)", "", "| layer | " + " | ".join(cands) + " |",
+               "|---|" + "---|" * len(cands)]
+        for name, v in self.sensitivity.items():
+            out.append(f"| {name} | " + " | ".join(
+                _db(v[c]["logits_sqnr_db"]) if c in v else "-" for c in cands) + " |")
+        return out
 
     def save(self, directory: str | os.PathLike, stem: str = "report") -> list[Path]:
         """Write ``<stem>.md``, ``<stem>.json`` and (with matplotlib) ``<stem>_pareto.png``."""
@@ -270,6 +301,8 @@ def build_report(comp, encoded: dict, out: Model, *, evaluate=None, search=None,
         after = evaluate(out)
         totals.update(metric_before=metric_before, metric_after=after,
                       metric_delta=after - metric_before)
+    if search:
+        totals["budget"], totals["budget_note"] = search["budget"], search["note"]
     pareto = list(search["points"]) if search else []
     pareto = [{"label": "float32", "bytes": bytes_before, "metric": metric_before},
               *pareto,
@@ -277,4 +310,6 @@ def build_report(comp, encoded: dict, out: Model, *, evaluate=None, search=None,
                   "metric_after")}]
     for p in pareto:
         p["size_ratio"] = bytes_before / p["bytes"]
-    return Report(comp.recipe.to_json(), rows, totals, mark_front(pareto))
+    sens = {n: {c: {k: v[k] for k in ("logits_sqnr_db", "noise", "time_s")}
+                for c, v in cs.items()} for n, cs in (search or {}).get("sensitivity", {}).items()}
+    return Report(comp.recipe.to_json(), rows, totals, mark_front(pareto), sens)

@@ -10,8 +10,10 @@ from pyedge.compress.recipe import PRESETS, parse_budget, parse_recipe
 @pytest.mark.parametrize("name", list(PRESETS))
 def test_every_preset_parses(name):
     r = parse_recipe(name)
-    assert r.name == name and r.default.encoding in ("auto", *r.candidates, "int8-dynamic",
-                                                     "sparse-int8", "bsr", "w4", "nu4")
+    assert r.name == name and r.default.encoding in ("auto", "int8", "w4-gptq", "nu3",
+                                                     "int8-dynamic", "sparse-int8", "bsr",
+                                                     "w4", "nu4")
+    assert any(c.label == "nu3/method=kmeans/per=tensor" for c in r.candidates)
 
 
 def test_overrides_last_matching_pattern_wins():
