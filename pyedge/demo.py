@@ -106,7 +106,7 @@ def compress_all(report_dir: Path, calib: np.ndarray, holdout: tuple, recipes=RE
             evaluate=accuracy_metric({"input": holdout[0]}, holdout[1]) if auto else None)
         path = report_dir / f"{stem}.pedge"
         model.save(path)
-        report.save(report_dir, stem)
+        report.save(report_dir, stem, plot=auto)  # one plot for the rest: demo_pareto.png
         done.append((label, path, report))
     return done
 

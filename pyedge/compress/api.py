@@ -102,7 +102,7 @@ class Compressor:
         self._cache: dict[tuple, Encoded] = {}
 
     def encode(self, layer: Layer, lr: LayerRecipe) -> Encoded:
-        key = (layer.name, lr.encoding, tuple(sorted(lr.options.items(), key=str)))
+        key = (layer.name, lr.label)
         e = self._cache.get(key)
         if e is None:
             rows = self.cal.rows.get(layer.name) if self.cal else None

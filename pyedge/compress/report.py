@@ -73,13 +73,13 @@ def layer_time(model: Model, name: str, batch: int = TIMING_BATCH) -> float | No
     if one is None:
         return None
     m, feeds = one
-    return median_time(lambda: m.run(feeds), min_runs=10, best=True)
+    return median_time(lambda: m.run(feeds), budget_s=0.01, best=True)
 
 
 def model_latency(model: Model, feeds: dict, batch: int = TIMING_BATCH) -> float:
     """Median seconds of one run of ``model`` on the first ``batch`` inputs of ``feeds``."""
     fb = {k: v[:batch] for k, v in feeds.items()}
-    return median_time(lambda: model.run(fb), budget_s=0.1)
+    return median_time(lambda: model.run(fb), min_runs=7, budget_s=0.03)
 
 
 @dataclass
@@ -170,14 +170,16 @@ class Report:
                 _db(v[c]["logits_sqnr_db"]) if c in v else "-" for c in cands) + " |")
         return out
 
-    def save(self, directory: str | os.PathLike, stem: str = "report") -> list[Path]:
-        """Write ``<stem>.md``, ``<stem>.json`` and (with matplotlib) ``<stem>_pareto.png``."""
+    def save(self, directory: str | os.PathLike, stem: str = "report", *,
+             plot: bool = True) -> list[Path]:
+        """Write ``<stem>.md``, ``<stem>.json`` and (``plot`` and matplotlib installed)
+        ``<stem>_pareto.png``."""
         d = Path(directory)
         d.mkdir(parents=True, exist_ok=True)
         paths = [d / f"{stem}.md", d / f"{stem}.json"]
         paths[0].write_text(self.to_markdown())
         paths[1].write_text(json.dumps(self.to_json(), indent=1, default=_json_default))
-        png = plot_pareto(self.pareto, d / f"{stem}_pareto.png")
+        png = plot_pareto(self.pareto, d / f"{stem}_pareto.png") if plot else None
         return paths + ([png] if png else [])
 
 

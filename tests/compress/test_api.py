@@ -84,3 +84,15 @@ def test_bad_arguments():
         pyedge.compress(MODEL, "int7")
     with pytest.raises(TypeError, match="calib must be"):
         pyedge.compress(MODEL, "int8", calib=[1, 2])
+
+
+@pytest.mark.parametrize("preset", ["int8-dynamic", "w4", "nu3", "bsr90", "sparse50-int8"])
+def test_every_preset_writes_a_loadable_model(preset, data, tmp_path):
+    xc, x, _ = data
+    model, report = pyedge.compress(MODEL, preset, calib=xc[:64], progress=False,
+                                    measure=False)
+    path = tmp_path / "m.pedge"
+    model.save(path)
+    assert np.isfinite(pyedge.load(path)(x[:4])).all()
+    assert len(report.layers) == 8 and report.totals["bytes_after"] == path.stat().st_size
+    assert all(r["encoding"] for r in report.layers)
