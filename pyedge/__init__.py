@@ -10,11 +10,16 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str):
-    """``from_onnx`` and ``GraphBuilder``: resolved on first use (``import pyedge`` stays light)."""
+    """``from_onnx``, ``compress`` and ``GraphBuilder``: resolved on first use (``import pyedge``
+    stays light)."""
     if name == "from_onnx":
         from pyedge.importers.onnx import from_onnx
 
         return from_onnx
+    if name == "compress":  # a callable package: pyedge.compress(model, recipe, ...)
+        import pyedge.compress
+
+        return pyedge.compress
     if name == "GraphBuilder":
         from pyedge.runtime.builder import GraphBuilder
 
@@ -22,5 +27,5 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'pyedge' has no attribute {name!r}")
 
 
-__all__ = ["FormatError", "GraphBuilder", "__version__", "cpu_features", "from_onnx",
-           "get_num_threads", "load", "set_num_threads", "show_config"]
+__all__ = ["FormatError", "GraphBuilder", "__version__", "compress", "cpu_features",
+           "from_onnx", "get_num_threads", "load", "set_num_threads", "show_config"]

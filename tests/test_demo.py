@@ -30,7 +30,17 @@ def test_calibration_slice_is_balanced_uint8():
         assert np.bincount(z["labels"]).tolist() == [100] * 10
 
 
-def test_pyedge_demo_exits_zero(capsys):
-    assert main(["demo"]) == 0
+def test_pyedge_demo_compresses_measures_and_writes_reports(capsys, tmp_path):
+    assert main(["demo", "--report-dir", str(tmp_path), "--no-progress"]) == 0
     out = capsys.readouterr().out
     assert "float32 | " in out and "kernel self-check" in out
+    rows = {line.split(" | ")[0]: line.split(" | ") for line in out.splitlines()
+            if line.count(" | ") >= 8}
+    for label in ("int8", "w4 gptq", "nu4", "sparse50-int8", "auto 10x"):
+        assert label in rows, out
+        assert float(rows[label][3].rstrip(" %")) > 50  # every compressed model still works
+        assert (tmp_path / f"{label.replace(' ', '_')}.pedge").is_file()
+        assert (tmp_path / f"{label.replace(' ', '_')}.md").is_file()
+    assert abs(float(rows["int8"][4].rstrip(" pt"))) <= 1.0
+    assert float(rows["int8"][2].rstrip("x")) > 2.5
+    assert (tmp_path / "demo.md").is_file() and (tmp_path / "demo_pareto.png").is_file()

@@ -129,3 +129,13 @@ def _fsync_directory(directory: str) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def file_size(tensors: Mapping[str, np.ndarray], *, graph: dict | None = None,
+              recipe: dict | None = None, producer: str | None = None) -> int:
+    """The exact size in bytes of the file :func:`write` would write, without writing it."""
+    arrays = {name: _canonical(name, value) for name, value in tensors.items()}
+    crc = {name: zlib.crc32(_bytes(arr)) for name, arr in arrays.items()}
+    header, chunks = _plan(arrays)
+    blob = encode_header(header, {META_KEY: _metadata_json(crc, graph, recipe, producer)})
+    return len(blob) + sum(c if isinstance(c, int) else c.nbytes for _, c in chunks)

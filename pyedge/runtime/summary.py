@@ -13,6 +13,14 @@ def _encoding(weights: list[np.ndarray]) -> str:
 
 def _weight_only(node, ws: list[np.ndarray], n: int) -> tuple[str, float] | None:
     """(encoding, sparsity) of a weight-only encoded Linear node, else None."""
+    if node.op in ("QConv", "QGemm"):
+        where = "per-channel" if ws[1].size > 1 else "per-tensor"
+        return f"int8 {where}, 8-bit act", 1.0 - np.count_nonzero(ws[0]) / ws[0].size
+    if node.op == "QLinearSparse":
+        r, c = node.attrs.get("block", [1, 1])
+        kind = "csr" if (r, c) == (1, 1) else f"bsr {r}x{c}"
+        dense = n * node.attrs.get("k", 1)
+        return f"{kind} int8, 8-bit act", 1.0 - ws[2].size / dense if dense else 0.0
     if node.op == "LinearInt4":
         return f"int4 g{node.attrs.get('group_size')}", 0.0
     if node.op == "LinearCodebook":

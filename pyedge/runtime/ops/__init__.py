@@ -64,6 +64,7 @@ MODULES: dict[str, str] = {
     "DynamicQuantizeLinear": "dynamic_quantize_linear",
     "MatMulInteger": "matmul_integer",
     "ConvInteger": "conv_integer",
+    "QLinearSparse": "qlinear_sparse",
 }
 
 
