@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 import zlib
 from collections.abc import Mapping
 
@@ -13,6 +14,7 @@ from pyedge.format.dtypes import TO_NUMPY, token_for
 from pyedge.format.layout import ALIGN, FORMAT_VERSION, META_KEY, PAD_PREFIX, RESERVED_PREFIX
 
 PRODUCER = "pyedge 0.1.0"
+ORPHAN_AGE = 2.0  # seconds since a temp file last changed before it may count as orphaned
 
 
 def _canonical(name, value) -> np.ndarray:
@@ -78,6 +80,8 @@ def write(path: str | os.PathLike, tensors: Mapping[str, np.ndarray], *,
 
     The data goes to a temporary file in the same directory, is fsync'ed and renamed over
     ``path``; on any error (or interrupt) ``path`` is left untouched and the temporary removed.
+    A process killed mid-write leaves ``path`` intact and its temporary behind; the next write
+    to ``path`` deletes such orphans (unlocked temporaries unchanged for ``ORPHAN_AGE`` s).
 
     Parameters
     ----------
@@ -96,9 +100,11 @@ def write(path: str | os.PathLike, tensors: Mapping[str, np.ndarray], *,
     blob = encode_header(header, {META_KEY: _metadata_json(crc, graph, recipe, producer)})
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.",
-                               suffix=".tmp")
+    prefix = f".{os.path.basename(path)}."
+    _remove_orphans(directory, prefix)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")
     try:
+        _lock(fd)
         with os.fdopen(fd, "wb") as f:
             f.write(blob)
             for _, item in chunks:
@@ -115,6 +121,42 @@ def write(path: str | os.PathLike, tensors: Mapping[str, np.ndarray], *,
             pass
         raise
     _fsync_directory(directory)
+
+
+def _lock(fd: int) -> None:
+    """Hold an exclusive lock on a temp file while it is written (released at exit or kill)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: orphans are then left in place
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _remove_orphans(directory: str, prefix: str) -> None:
+    """Delete temp files of earlier writes to the same path whose process died (kill -9,
+    power loss) before the rename: unlocked, unchanged for ORPHAN_AGE seconds."""
+    try:
+        import fcntl
+        names = os.listdir(directory)
+    except (ImportError, OSError):  # pragma: no cover - not POSIX, or an unlistable directory
+        return
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(".tmp")):
+            continue
+        tmp = os.path.join(directory, name)
+        try:
+            fd = os.open(tmp, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            if time.time() - os.fstat(fd).st_mtime < ORPHAN_AGE:
+                continue
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # fails while its writer lives
+            os.unlink(tmp)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
 
 def _fsync_directory(directory: str) -> None:

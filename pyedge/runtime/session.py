@@ -91,7 +91,12 @@ class Model:
         self._views = {y for n in graph.nodes if spec(n.op).view for y in n.outputs}
         self._steps, self._kernels = [], []
         for node in graph.nodes:
-            bound = spec(node.op).bind(node_context(node, self._types, self._weights))
+            try:
+                bound = spec(node.op).bind(node_context(node, self._types, self._weights))
+            except GraphError:
+                raise
+            except (ValueError, TypeError, KeyError, IndexError) as exc:
+                raise GraphError(f"{node}: {exc}") from None  # weights a kernel rejects
             self._steps.append((bound.run, [self._ids[x] for x in node.inputs],
                                 [self._ids[y] for y in node.outputs], spec(node.op).view, node))
             self._kernels.append({"node": node.name, "op": node.op, "kernel": bound.kernel})
@@ -139,6 +144,15 @@ class Model:
 
         Inputs must have the declared dtype and rank; fixed dims must match and each symbolic
         dim (such as the batch size) must take one value across all inputs.
+
+        Raises
+        ------
+        TypeError / ValueError
+            for inputs of the wrong type, dtype or shape; ValueError naming the node when a
+            kernel rejects the values reaching it (NaN/Inf into a layer with dynamically
+            quantized int8 activations). Float layers propagate NaN/Inf instead.
+        RuntimeError
+            naming the node for any other failure inside a node.
         """
         arrays = self._check_feeds(feeds)
         frame = self._frame(tuple(a.shape for a in arrays))
@@ -150,7 +164,8 @@ class Model:
                 call()
         except Exception as exc:
             node = frame.nodes[frame.calls.index(call)]
-            raise RuntimeError(f"{node} failed: {exc}") from exc
+            kind = ValueError if isinstance(exc, ValueError) else RuntimeError
+            raise kind(f"{node} failed: {exc}") from exc
         vals = frame.vals
         names = self.graph.outputs if outputs is None else outputs
         result = {}

@@ -19,7 +19,7 @@ from pyedge.kernels.im2col import patch_windows
 from pyedge.kernels.qgemm import FAMILY as QGEMM
 from pyedge.kernels.qgemm import pack_qc8w
 from pyedge.kernels.qoutput import NO_FMAX, NO_FMIN, OUT_KINDS
-from pyedge.runtime.ops.qgemm import _clamp
+from pyedge.runtime.ops.qgemm import requant_params
 from pyedge.runtime.ops.spec import Bound, OpSpec
 from pyedge.runtime.ops.window import out_size, pads, pair
 from pyedge.runtime.shapes import TensorType, known
@@ -40,8 +40,9 @@ def _check(ctx):
     if group < 1 or cout % group or (known(x.shape[3]) and x.shape[3] != cin_g * group):
         raise ctx.fail(f"group={group} does not fit C_in={x.shape[3]} and w {list(w.shape)}")
     ws = ctx.const(2, "w_scale")
-    if ws.dtype != np.float32 or ws.size not in (1, cout):
-        raise ctx.fail(f"w_scale must be float32 with 1 or {cout} values")
+    if ws.dtype != np.float32 or ws.size not in (1, cout) \
+            or not np.all(np.isfinite(ws)) or not np.all(ws > 0):
+        raise ctx.fail(f"w_scale must be float32 with 1 or {cout} finite values > 0")
     b = ctx.const(3, "bias", required=False) if ctx.type(3) is not None else None
     if b is not None and (b.dtype != np.int32 or b.shape != (cout,)):
         raise ctx.fail(f"bias must be int32 of shape ({cout},)")
@@ -65,12 +66,7 @@ def _infer(ctx):
 def _bind(ctx):
     _, w, ws, bias, odt, act, group = _check(ctx)
     cout = w.shape[0]
-    x_scale = np.float32(ctx.float_attr("x_scale"))
-    y_scale = np.float32(ctx.float_attr("y_scale"))
-    x_zp, y_zp = ctx.int_attr("x_zero_point", 0), ctx.int_attr("y_zero_point", 0)
-    mult = np.ascontiguousarray(x_scale * np.broadcast_to(ws.reshape(-1), (cout,))
-                                .astype(np.float32) / y_scale, dtype=np.float32)
-    clamp = _clamp(odt, act, float(y_scale), y_zp)
+    x_zp, mult, y_zp, clamp = requant_params(ctx, ws, cout, odt, act)
     stride, dil, pad = pair(ctx, "strides", 1), pair(ctx, "dilations", 1), pads(ctx)
     if group > 1 and w.shape[3] == 1:  # depthwise
         wd = np.ascontiguousarray(w[..., 0].transpose(1, 2, 0))  # [KH, KW, C_out]

@@ -11,6 +11,8 @@ float32: y = acc * float32(x_scale * w_scale).
 import numpy as np
 
 from pyedge.kernels import pack_qc8w, qgemm, registry
+from pyedge.kernels.checks import check_int
+from pyedge.kernels.qoutput import QRANGE, check_qoutput
 from pyedge.runtime.ops.spec import Bound, OpSpec
 from pyedge.runtime.shapes import TensorType, same
 
@@ -30,8 +32,9 @@ def _check(ctx):
         raise ctx.fail(f"input K={x.shape[-1]} differs from w K={w.shape[1]}")
     n = w.shape[0]
     ws = ctx.const(2, "w_scale")
-    if ws.dtype != np.float32 or ws.size not in (1, n):
-        raise ctx.fail(f"w_scale must be float32 with 1 or {n} values")
+    if ws.dtype != np.float32 or ws.size not in (1, n) \
+            or not np.all(np.isfinite(ws)) or not np.all(ws > 0):
+        raise ctx.fail(f"w_scale must be float32 with 1 or {n} finite values > 0")
     b = ctx.const(3, "bias", required=False) if ctx.type(3) is not None else None
     if b is not None and (b.dtype != np.int32 or b.shape != (n,)):
         raise ctx.fail(f"bias must be int32 of shape ({n},)")
@@ -63,24 +66,36 @@ def _clamp(odt, act, y_scale, y_zp):
     return (y_zp, hi)
 
 
+def requant_params(ctx, ws: np.ndarray, n: int, odt: np.dtype, act: str) -> tuple:
+    """``(x_zero_point, multiplier[n], y_zero_point, clamp)`` of a QGemm/QConv node, checked
+    at load as the kernels would check them at run time (node error naming the fault)."""
+    x_scale = np.float32(ctx.float_attr("x_scale"))
+    x_zp = ctx.int_attr("x_zero_point", 0)
+    y_scale, y_zp = np.float32(1), 0
+    if odt != np.float32:
+        y_scale = np.float32(ctx.float_attr("y_scale"))
+        y_zp = ctx.int_attr("y_zero_point", 0)
+    with np.errstate(over="ignore", under="ignore"):
+        mult = np.ascontiguousarray(x_scale * np.broadcast_to(ws.reshape(-1), (n,))
+                                    .astype(np.float32) / y_scale, dtype=np.float32)
+    try:
+        check_int("x_zero_point", x_zp, *QRANGE[ctx.types[0].dtype])
+        if odt != np.float32:
+            check_int("y_zero_point", y_zp, *QRANGE[odt])
+        clamp = _clamp(odt, act, float(y_scale), y_zp)
+        check_qoutput(n, None, mult, y_zp, odt, clamp)
+    except (TypeError, ValueError) as exc:
+        raise ctx.fail(f"{exc} (multiplier = x_scale * w_scale / y_scale)") from None
+    return x_zp, mult, y_zp, clamp
+
+
 def _bind(ctx):
     _, w, ws, bias, odt, act = _check(ctx)
     n, k = w.shape
     packed = pack_qc8w(w)
     kernel = registry.select(FAMILY, 1)
     packed.packed_for(kernel)  # pack once at load for the kernel this model will use
-    x_scale = np.float32(ctx.float_attr("x_scale"))
-    x_zp = ctx.int_attr("x_zero_point", 0)
-    mult = x_scale * np.broadcast_to(ws.reshape(-1), (n,)).astype(np.float32)
-    y_zp = 0
-    if odt != np.float32:
-        y_scale = np.float32(ctx.float_attr("y_scale"))
-        y_zp = ctx.int_attr("y_zero_point", 0)
-        mult = mult / y_scale
-        clamp = _clamp(odt, act, float(y_scale), y_zp)
-    else:
-        clamp = _clamp(odt, act, 1.0, 0)
-    mult = np.ascontiguousarray(mult, dtype=np.float32)
+    x_zp, mult, y_zp, clamp = requant_params(ctx, ws, n, odt, act)
 
     def run(ins, outs):
         x = ins[0]

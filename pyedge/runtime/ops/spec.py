@@ -99,7 +99,9 @@ class NodeCtx:
         return value
 
     def float_input(self, i: int = 0) -> TensorType:
-        t = self.types[i]
+        t = self.type(i)
+        if t is None:
+            raise self.fail(f"input #{i} is required")
         if t.dtype not in FLOATS:
             raise self.fail(f"input {self.node.inputs[i]!r} must be float32, got {t.dtype}")
         return t

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from pyedge.runtime.shapes import known
 
+MAX = 1 << 16  # largest stride, dilation, window or pad the kernels accept (convgeom)
+
 
 def pair(ctx, name: str, default: int) -> tuple[int, int]:
     """A 2-int attribute (strides, dilations, kernel_shape)."""
     value = ctx.ints_attr(name, None)
     if value is None:
         return default, default
-    if len(value) != 2 or min(value) < 1:
-        raise ctx.fail(f"{name}={value} must be two ints >= 1")
+    if len(value) != 2 or min(value) < 1 or max(value) > MAX:
+        raise ctx.fail(f"{name}={value} must be two ints in [1, {MAX}]")
     return value[0], value[1]
 
 
@@ -20,8 +22,9 @@ def pads(ctx) -> tuple[int, int, int, int]:
     value = ctx.ints_attr("pads", None)
     if value is None:
         return 0, 0, 0, 0
-    if len(value) != 4 or min(value) < 0:
-        raise ctx.fail(f"pads={value} must be four ints >= 0: top, left, bottom, right")
+    if len(value) != 4 or min(value) < 0 or max(value) > MAX:
+        raise ctx.fail(f"pads={value} must be four ints in [0, {MAX}]: top, left, bottom, "
+                       f"right")
     return tuple(value)
 
 
