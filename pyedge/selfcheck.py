@@ -175,3 +175,16 @@ def _check_vadd(kernel: str, rng: np.random.Generator) -> bool:
 
 
 CHECKS.update({f: _check_vadd for f in ("qu8_vadd_minmax", "qs8_vadd_minmax")})
+
+
+def _check_convhwc(kernel: str, rng: np.random.Generator) -> bool:
+    from pyedge.kernels import conv_hwc_3x3s2
+    from pyedge.ref.conv2d import conv2d as ref
+
+    x = rng.standard_normal((1, 13, 10, 3)).astype(np.float32)
+    w = rng.standard_normal((37, 3, 3, 3)).astype(np.float32)
+    got = conv_hwc_3x3s2(x, w, None, 1, kernel=kernel)
+    return bool(np.allclose(got, ref(x, w, None, (2, 2), (1,) * 4), rtol=1e-4, atol=1e-4))
+
+
+CHECKS["f32_conv_hwc_3x3s2"] = _check_convhwc

@@ -12,6 +12,7 @@ from pyedge.kernels.conv import (
     pack_conv_f32w,
     pack_conv_qc8w,
 )
+from pyedge.kernels.convhwc import PackedConvHWC, conv_hwc_3x3s2, pack_conv_hwc
 from pyedge.kernels.cpu import cpu_features
 from pyedge.kernels.dwconv2d import depthwise_conv2d
 from pyedge.kernels.dwsep import depthwise_separable, depthwise_separable_q
@@ -41,4 +42,5 @@ __all__ = [
     "max_pool2d", "avg_pool2d", "global_avg_pool2d",
     "activation", "activation_lut", "apply_lut", "add_q",
     "lut_channels",
+    "PackedConvHWC", "pack_conv_hwc", "conv_hwc_3x3s2",
 ]

@@ -5,7 +5,8 @@ when the weights were packed with :func:`pack_conv_f32w` (1x1 straight to GEMM, 
 via im2col); int8
 goes through :func:`pyedge.kernels.qgemm` with padding filled with the input zero point so
 the zero-point compensation stays exact. Depthwise layers (groups == C_in) are routed to the
-depthwise kernels (float and int8).
+depthwise kernels (float and int8); float 3x3 stride-2 stems with C_in <= 3 to the direct
+``f32_conv_hwc_3x3s2`` kernels (no im2col).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import numpy as np
 
 from pyedge.kernels.checks import check_array, check_int, resolve_out
 from pyedge.kernels.convgeom import activation_bounds, geometry
+from pyedge.kernels.convhwc import applies as hwc_applies
+from pyedge.kernels.convhwc import conv_hwc_3x3s2, pack_conv_hwc
 from pyedge.kernels.dwconv2d import depthwise_conv2d
 from pyedge.kernels.im2col import im2col
 from pyedge.kernels.qdwconv2d import depthwise_conv2d_q, pack_dw_qc8w
@@ -47,6 +50,7 @@ class PackedConvF32:
         self.packed: list[PackedF32W] = [
             pack_f32w(np.ascontiguousarray(w[i * cg:(i + 1) * cg].reshape(cg, -1)))
             for i in range(self.groups)]
+        self.w = w  # stems (3x3, C_in <= 3) run the direct kernel when the stride is 2
 
 
 def pack_conv_f32w(w: np.ndarray, groups: int = 1) -> PackedConvF32:
@@ -61,6 +65,9 @@ def _conv2d_packed(x, wp: PackedConvF32, bias, stride, pads, dilation, activatio
     if cin != wp.cin_g * wp.groups:
         raise ValueError(f"x has C={cin} but the weights expect {wp.cin_g * wp.groups}")
     g = geometry(ih, iw, wp.kh, wp.kw, stride, pads, dilation)
+    if hwc_applies(wp.w.shape, g.sh, g.sw, g.dh, g.dw, wp.groups):
+        return conv_hwc_3x3s2(x, wp.w, bias, (g.pt, g.pl, g.pb, g.pr), activation, clamp,
+                              out=out, num_threads=num_threads)
     out = resolve_out(out, (n, g.oh, g.ow, wp.cout), np.float32)
     y = out.reshape(-1, wp.cout)  # [M, C_out]
     cg = wp.cout // wp.groups
@@ -116,6 +123,9 @@ def conv2d(x: np.ndarray, w: np.ndarray | PackedConvF32, bias: np.ndarray | None
         return depthwise_conv2d(x, wd, bias, stride, pads, dilation, activation, clamp,
                                 out=out, num_threads=num_threads)
     g = geometry(ih, iw, kh, kw, stride, pads, dilation)
+    if hwc_applies(w.shape, g.sh, g.sw, g.dh, g.dw, groups):
+        return conv_hwc_3x3s2(x, pack_conv_hwc(w, bias), None, (g.pt, g.pl, g.pb, g.pr),
+                              activation, clamp, out=out, num_threads=num_threads)
     if bias is not None:
         bias = check_array("bias", bias, (np.float32,), shape=(cout,))
     lo, hi = activation_bounds(activation, clamp)

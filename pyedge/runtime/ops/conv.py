@@ -2,7 +2,8 @@
 
 Attributes: strides, dilations (pairs), pads [top, left, bottom, right], group, and a fused
 activation (none/relu/relu6/clamp with clamp=[lo, hi]). Weights are packed once at load;
-depthwise layers (group == C_in) go straight to the depthwise kernel.
+depthwise layers (group == C_in) go straight to the depthwise kernel, 3x3 stride-2 stems
+with C_in <= 3 to the direct f32_conv_hwc_3x3s2 kernel.
 """
 
 import threading
@@ -12,6 +13,8 @@ import numpy as np
 from pyedge import config, kernels
 from pyedge.kernels import registry
 from pyedge.kernels.convgeom import activation_bounds, geometry
+from pyedge.kernels.convhwc import FAMILY as HWC
+from pyedge.kernels.convhwc import applies as hwc_applies
 from pyedge.kernels.dwconv2d import pick, run_rows
 from pyedge.kernels.epilogue import ACTIVATIONS
 from pyedge.kernels.im2col import patch_windows
@@ -69,6 +72,13 @@ def _bind(ctx):
         return Bound(run, "f32_dwconv2d")
     if group == 1 and w.shape[1:3] == (1, 1) and stride == (1, 1) and not any(pad):
         return _bind_pointwise(w, bias, act, clamp)
+    if hwc_applies(w.shape, *stride, *dil, group):  # 3x3 stride-2 stem, C_in <= 3
+        packed = kernels.pack_conv_hwc(np.ascontiguousarray(w), bias)
+
+        def run(ins, outs):
+            kernels.conv_hwc_3x3s2(ins[0], packed, None, pad, act, clamp, out=outs[0])
+
+        return Bound(run, registry.select(HWC).name)
     if group == 1:
         return _bind_im2col(w, bias, stride, pad, dil, act, clamp)
     packed = kernels.pack_conv_f32w(np.ascontiguousarray(w), group)
