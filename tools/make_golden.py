@@ -274,6 +274,19 @@ def spmm_cases(rng) -> list:
                       tol=_tol(fn(*absargs, np.abs(bias)), F32_SPMM))
         fam = "f32_qc8w_spmm_" + ("csr" if block == (1, 1) else f"bsr_{block[0]}x{block[1]}")
         cases.append((f"{fam[4:]}_{'t_' if transposed else ''}n{n}k{k}b{nb}", fam, arrays))
+    for block, n, k, nb in [((4, 1), 12, 30, 9), ((16, 1), 32, 25, 6), ((1, 4), 5, 24, 13),
+                            ((4, 4), 8, 16, 5)]:  # float32 values, spmm over several columns
+        enc = _sparse(rng, n, k, block, 0.5, np.float32)
+        w = ref_spmm.dense_from_blocks(enc.shape, enc.block, enc.indptr, enc.indices,
+                                       enc.values)
+        x = rng.standard_normal((k, nb)).astype(np.float32)
+        bias = rng.standard_normal(n).astype(np.float32)
+        arrays = dict(_sparse_arrays(enc), x=x, bias=bias, transposed=np.array(0, I64),
+                      lo=np.array(-1.0, F64), hi=np.array(np.inf, F64),
+                      expected=ref_spmm.spmm(w, x, bias, -1.0, np.inf),
+                      tol=_tol(ref_spmm.spmm(np.abs(w), np.abs(x), np.abs(bias)), F32_SPMM))
+        fam = f"f32_spmm_bsr_{block[0]}x{block[1]}"
+        cases.append((f"{fam[4:]}_n{n}k{k}b{nb}_cols", fam, arrays))
     return cases
 
 

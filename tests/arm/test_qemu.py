@@ -29,6 +29,7 @@ def test_neon_kernels_reproduce_golden_vectors_under_qemu(tmp_path):
                    "qs8_qc8w_gemm_minmax_4x16c4__neoni8mm",
                    "qd8_f32_qc4w_gemm_1x4__neondot", "qs8_qc8w_spmm_csr_minmax__neon",
                    "f32_spmm_csr_minmax__neon", "qs8_qc8w_dwconv2d_minmax__neon",
+                   "qs8_qc8w_spmm_bsr_16x1_minmax__neon", "f32_spmm_bsr_4x1_minmax__neon",
                    "f32_dwconv2d_3x3s2__neon", "f32_dwconv2d_generic__neon",
                    "f32_qc4w_gemm_1x4__neon"):
         assert f"  {kernel} " in res.stdout, f"{kernel} did not run"

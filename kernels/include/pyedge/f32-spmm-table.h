@@ -37,6 +37,9 @@ static const pyedge_f32_spmm_ukernel pyedge_f32_spmm_table[] = {
 #endif
 #ifdef PYEDGE_HAVE_NEON
   PYEDGE_F32_SPMM_ENTRY(1, 1, neon, PYEDGE_ISA_NEON, "f32_spmm_csr_minmax__neon")
+  PYEDGE_F32_SPMM_ENTRY(4, 1, neon, PYEDGE_ISA_NEON, "f32_spmm_bsr_4x1_minmax__neon")
+  PYEDGE_F32_SPMM_ENTRY(8, 1, neon, PYEDGE_ISA_NEON, "f32_spmm_bsr_8x1_minmax__neon")
+  PYEDGE_F32_SPMM_ENTRY(16, 1, neon, PYEDGE_ISA_NEON, "f32_spmm_bsr_16x1_minmax__neon")
 #endif
   PYEDGE_F32_SPMM_ROW(scalar, PYEDGE_ISA_SCALAR)
   PYEDGE_F32_QC8W_SPMM_ROW(scalar, PYEDGE_ISA_SCALAR)

@@ -68,7 +68,11 @@ typedef struct {
 PYEDGE_DECLARE_F32_SPMM_ALL(scalar)
 PYEDGE_DECLARE_F32_SPMM_ALL(avx2)
 PYEDGE_DECLARE_F32_SPMM_ALL(avx512)
-PYEDGE_DECLARE_SPMM_PAIR(pyedge_f32_spmm, 1, 1, neon)  /* ARM NEON: CSR, float32 values */
+/* ARM NEON, float32 values: CSR and the R x 1 column blocks */
+PYEDGE_DECLARE_SPMM_PAIR(pyedge_f32_spmm, 1, 1, neon)
+PYEDGE_DECLARE_SPMM_PAIR(pyedge_f32_spmm, 4, 1, neon)
+PYEDGE_DECLARE_SPMM_PAIR(pyedge_f32_spmm, 8, 1, neon)
+PYEDGE_DECLARE_SPMM_PAIR(pyedge_f32_spmm, 16, 1, neon)
 
 /* Weight i of float32 (q8 == 0) or int8 (q8 != 0) values, as float; q8 is a constant at use. */
 PYEDGE_INLINE float pyedge_wv(const void* values, int q8, size_t i) {

@@ -23,6 +23,9 @@ static const pyedge_qs8_qc8w_spmm_ukernel pyedge_qs8_qc8w_spmm_table[] = {
 #endif
 #ifdef PYEDGE_HAVE_NEON
   PYEDGE_QS8_SPMM_ENTRY(1, 1, neon, PYEDGE_ISA_NEON, "qs8_qc8w_spmm_csr_minmax__neon")
+  PYEDGE_QS8_SPMM_ENTRY(4, 1, neon, PYEDGE_ISA_NEON, "qs8_qc8w_spmm_bsr_4x1_minmax__neon")
+  PYEDGE_QS8_SPMM_ENTRY(8, 1, neon, PYEDGE_ISA_NEON, "qs8_qc8w_spmm_bsr_8x1_minmax__neon")
+  PYEDGE_QS8_SPMM_ENTRY(16, 1, neon, PYEDGE_ISA_NEON, "qs8_qc8w_spmm_bsr_16x1_minmax__neon")
 #endif
   PYEDGE_QS8_SPMM_ROW(scalar, PYEDGE_ISA_SCALAR)
 };

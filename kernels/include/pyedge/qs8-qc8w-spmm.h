@@ -49,7 +49,11 @@ typedef struct {
 PYEDGE_DECLARE_QS8_SPMM_ALL(scalar)
 PYEDGE_DECLARE_QS8_SPMM_ALL(avx2)
 PYEDGE_DECLARE_QS8_SPMM_ALL(avx512)
-PYEDGE_DECLARE_QS8_SPMM(1, 1, neon)  /* ARM NEON: CSR */
+/* ARM NEON: CSR and the R x 1 column blocks */
+PYEDGE_DECLARE_QS8_SPMM(1, 1, neon)
+PYEDGE_DECLARE_QS8_SPMM(4, 1, neon)
+PYEDGE_DECLARE_QS8_SPMM(8, 1, neon)
+PYEDGE_DECLARE_QS8_SPMM(16, 1, neon)
 
 /* Portable bodies (R x C compile-time constants after inlining). */
 PYEDGE_INLINE void pyedge_qs8_spmm_scalar_body(const size_t R, const size_t C, size_t br0,
