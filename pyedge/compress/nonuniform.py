@@ -158,12 +158,20 @@ def fit_distribution(w: np.ndarray, per: str = "tensor") -> Fit:
     return Fit(kind, mu, spread, sigma, b, ks_g, ks_l)
 
 
-def analytic_levels(fit: Fit, bits: int) -> np.ndarray:
-    """Codebook levels float32 ``[tables, 2**bits]``: fitted location + spread * Lloyd-Max."""
-    rows = []
-    for kind, mu, s in zip(fit.kind, fit.mu, fit.spread, strict=True):
-        rows.append(mu + s * lloyd_max(kind, bits)[1])
-    return np.asarray(rows, dtype=np.float32)
+def analytic_levels(fit: Fit, bits: int, factor: np.ndarray | float = 1.0) -> np.ndarray:
+    """Codebook levels float32 ``[tables, 2**bits]``: mu + factor * spread * Lloyd-Max levels."""
+    unit = np.array([lloyd_max(kind, bits)[1] for kind in fit.kind])  # [C, L]
+    f = np.broadcast_to(np.asarray(factor, np.float64), fit.mu.shape)
+    return (fit.mu[:, None] + (f * fit.spread)[:, None] * unit).astype(np.float32)
+
+
+def fitted_factor(rows: np.ndarray, fit: Fit, bits: int) -> np.ndarray:
+    """Per table, the multiplier of the fitted spread in [0.5, 1.5] (41-point grid) that
+    minimizes the squared error of the analytic levels on ``rows[C, M]`` (data-free: only
+    the weights are used)."""
+    grid = np.linspace(0.5, 1.5, 41)
+    sse = np.stack([_table_sse(rows, analytic_levels(fit, bits, a)) for a in grid])  # [41, C]
+    return grid[np.argmin(sse, axis=0)]
 
 
 def _table_sse(rows: np.ndarray, levels: np.ndarray) -> np.ndarray:
@@ -173,18 +181,66 @@ def _table_sse(rows: np.ndarray, levels: np.ndarray) -> np.ndarray:
     return np.einsum("cm,cm->c", err, err, dtype=np.float64)
 
 
+def optimal_levels(rows: np.ndarray, nlev: int, max_points: int = 1024) -> np.ndarray:
+    """Globally optimal 1-D k-means levels per row of ``rows[C, M]`` by dynamic programming.
+
+    Clusters of a 1-D optimum are runs of the sorted values, so the best split of the
+    sorted row into ``nlev`` runs is found exactly by DP over run boundaries (Wang & Song,
+    Ckmeans.1d.dp, 2011) with O(1) run costs from prefix sums. Rows longer than
+    ``max_points`` only place boundaries between ``max_points`` runs of equal count (costs
+    stay exact); :func:`kmeans_levels` then polishes with Lloyd steps. Returns float32
+    ``[C, nlev]`` sorted (rows with fewer distinct points repeat their last level).
+    """
+    c, m = rows.shape
+    x = np.sort(rows.astype(np.float64), axis=1)
+    b = min(m, max_points)
+    cuts = (np.arange(b + 1) * m) // b  # group boundaries in the sorted row
+    c1 = np.concatenate([np.zeros((c, 1)), np.cumsum(x, axis=1)], axis=1)[:, cuts]  # [C, B+1]
+    c2 = np.concatenate([np.zeros((c, 1)), np.cumsum(x * x, axis=1)], axis=1)[:, cuts]
+    cnt = cuts.astype(np.float64)
+    k = min(nlev, b)
+    out = np.empty((c, nlev), np.float32)
+    i, j = np.arange(b + 1)[:, None], np.arange(b + 1)[None, :]
+    chunk = max(1, (1 << 22) // ((b + 1) ** 2))
+    for r0 in range(0, c, chunk):
+        s1, s2 = c1[r0:r0 + chunk], c2[r0:r0 + chunk]
+        n = np.maximum(cnt[j] - cnt[i], 1)
+        d1 = s1[:, None, :] - s1[:, :, None]  # [R, i, j] sum of run i..j
+        cost = s2[:, None, :] - s2[:, :, None] - d1 * d1 / n
+        cost = np.where(i < j, np.maximum(cost, 0.0), np.inf)
+        best = cost[:, 0, :]  # one run covering groups [0, j)
+        args = []
+        for _ in range(1, k):
+            tot = best[:, :, None] + cost  # [R, i, j]
+            args.append(np.argmin(tot, axis=1))
+            best = np.take_along_axis(tot, args[-1][:, None, :], axis=1)[:, 0, :]
+        for r in range(s1.shape[0]):
+            end, lev = b, []
+            for a in reversed(args):
+                start = int(a[r, end])
+                lev.append((s1[r, end] - s1[r, start]) / (cnt[end] - cnt[start]))
+                end = start
+            lev.append(s1[r, end] / cnt[end])
+            lev = sorted(lev)
+            out[r0 + r] = lev + [lev[-1]] * (nlev - k)
+    return out
+
+
 def kmeans_levels(rows: np.ndarray, init: np.ndarray, iters: int = 30) -> np.ndarray:
     """Empirical Lloyd (1-D k-means) levels per row of ``rows[C, M]``.
 
-    Runs the k-means of :mod:`pyedge.tensors.codebook` from two starts, the fitted analytic
-    levels ``init[C, L]`` and the quantiles, and keeps per row whichever ends with the
-    smaller squared error (never worse than the analytic levels: Lloyd steps never raise it).
+    Candidates: the k-means of :mod:`pyedge.tensors.codebook` (``iters`` rounds) started from
+    the fitted analytic levels ``init[C, L]``, from the quantiles, and from the optimal
+    dynamic-programming split of :func:`optimal_levels`; per row the one with the smallest
+    squared error wins (never worse than the analytic levels: Lloyd steps never raise it).
     """
     nlev = init.shape[1]
-    a = _kmeans(rows, nlev, iters, init=init)
-    b = _kmeans(rows, nlev, iters)
-    pick = _table_sse(rows, b) < _table_sse(rows, a)
-    return np.ascontiguousarray(np.where(pick[:, None], b, a), dtype=np.float32)
+    cands = [_kmeans(rows, nlev, iters, init=init), _kmeans(rows, nlev, iters),
+             _kmeans(rows, nlev, iters, init=optimal_levels(rows, nlev))]
+    sse = np.stack([_table_sse(rows, t) for t in cands])  # [3, C]
+    pick = np.argmin(sse, axis=0)
+    return np.ascontiguousarray(np.stack(cands)[pick, np.arange(rows.shape[0])],
+                                dtype=np.float32)
 
 
 def best_uniform_mse(w: np.ndarray, bits: int, per: str = "tensor") -> tuple[float, str]:
@@ -203,7 +259,8 @@ def best_uniform_mse(w: np.ndarray, bits: int, per: str = "tensor") -> tuple[flo
 
 
 def quantize_nonuniform(w: np.ndarray, bits: int = 4, *, per: str = "channel",
-                        method: str = "analytic", iters: int = 30) -> tuple[Codebook, dict]:
+                        method: str = "analytic", fit_scale: bool = False, iters: int = 30
+                        ) -> tuple[Codebook, dict]:
     """Encode ``w[N, K]`` as a :class:`~pyedge.tensors.Codebook` of 2**bits levels.
 
     Parameters
@@ -213,13 +270,16 @@ def quantize_nonuniform(w: np.ndarray, bits: int = 4, *, per: str = "channel",
     per : "channel" (one table per output row) or "tensor" (one table)
     method : "analytic" (fitted distribution + Lloyd-Max, data-free) or "kmeans" (Lloyd's
         algorithm on the weights themselves, ``iters`` rounds, see :func:`kmeans_levels`)
+    fit_scale : analytic levels scaled by the spread multiplier that minimizes the weight
+        MSE (:func:`fitted_factor`) instead of the fitted spread itself (the paper's choice)
 
     Returns
     -------
     codebook : Codebook
     info : dict
         ``method``, ``per``, ``bits``, ``distribution`` (str for a tensor, list per channel),
-        ``ks_gaussian`` / ``ks_laplace`` (float or list), ``mse`` (weight MSE of the codebook),
+        ``ks_gaussian`` / ``ks_laplace`` (float or list), ``spread_factor`` (1 unless
+        ``fit_scale``), ``mse`` (weight MSE of the codebook),
         ``uniform_mse`` and ``uniform`` (best uniform quantizer with MSE-optimal clipping at
         the same bits and granularity) and ``mse_ratio`` = mse / uniform_mse.
     """
@@ -229,9 +289,11 @@ def quantize_nonuniform(w: np.ndarray, bits: int = 4, *, per: str = "channel",
     if method not in ("analytic", "kmeans"):
         raise ValueError(f"method must be 'analytic' or 'kmeans', got {method!r}")
     fit = fit_distribution(w, per)
-    levels = analytic_levels(fit, bits)
+    rows = w if per == "channel" else w.reshape(1, -1)
+    factor = fitted_factor(rows, fit, bits) if fit_scale else np.ones(len(fit.kind))
+    levels = analytic_levels(fit, bits, factor)
     if method == "kmeans":
-        levels = kmeans_levels(w if per == "channel" else w.reshape(1, -1), levels, iters)
+        levels = kmeans_levels(rows, levels, iters)
     cb = Codebook.from_float(w, bits, levels=levels)
     mse = weight_mse(w, cb.to_float())
     umse, ukind = best_uniform_mse(w, bits, per)
@@ -241,6 +303,7 @@ def quantize_nonuniform(w: np.ndarray, bits: int = 4, *, per: str = "channel",
         "distribution": fit.kind[0] if one else list(fit.kind),
         "ks_gaussian": float(fit.ks_gaussian[0]) if one else fit.ks_gaussian.tolist(),
         "ks_laplace": float(fit.ks_laplace[0]) if one else fit.ks_laplace.tolist(),
+        "spread_factor": float(factor[0]) if one else factor.tolist(),
         "mse": mse, "uniform_mse": umse, "uniform": ukind,
         "mse_ratio": mse / umse if umse > 0 else (0.0 if mse == 0 else float("inf")),
     }

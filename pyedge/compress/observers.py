@@ -18,13 +18,17 @@ DTYPES = ("uint8", "int8")
 _F32_TINY = float(np.finfo(np.float32).tiny)
 
 
+_CHUNK = 1 << 20  # values converted to float64 at a time
+
+
 def _as_batch(x) -> np.ndarray:
+    """Flat view of ``x`` after checking it is numeric and finite (no copy)."""
     if not isinstance(x, np.ndarray):
         raise TypeError(f"x must be a numpy.ndarray, got {type(x).__name__}")
     if x.dtype.kind not in "fiu":
         raise TypeError(f"x must be a numeric array, got dtype {x.dtype}")
-    x = x.reshape(-1).astype(np.float64)
-    if not np.all(np.isfinite(x)):
+    x = x.reshape(-1)
+    if x.dtype.kind == "f" and not np.all(np.isfinite(x)):
         raise ValueError("x holds NaN or Inf")
     return x
 
@@ -71,11 +75,12 @@ class Observer:
     def update(self, x: np.ndarray) -> Observer:
         """Observe one batch (any shape, float or integer); NaN/Inf raise ValueError."""
         x = _as_batch(x)
-        if x.size:
-            self.min = min(self.min, float(x.min()))
-            self.max = max(self.max, float(x.max()))
-            self.count += x.size
-            self._add(x)
+        for i in range(0, x.size, _CHUNK):
+            c = x[i:i + _CHUNK].astype(np.float64)
+            self.min = min(self.min, float(c.min()))
+            self.max = max(self.max, float(c.max()))
+            self.count += c.size
+            self._add(c)
         return self
 
     def _add(self, x: np.ndarray) -> None:

@@ -11,6 +11,7 @@ from pyedge.compress.nonuniform import (
     fit_distribution,
     lloyd_max,
     lloyd_max_mse,
+    optimal_levels,
     quantize_nonuniform,
 )
 from pyedge.format import read
@@ -133,20 +134,45 @@ def _demo_layers():
             yield name, np.array(v, np.float32).reshape(v.shape[0], -1)
 
 
-def test_demo_model_layers_nu4_kmeans_vs_uniform():
-    """Issue goal: weight MSE <= 0.85x the best uniform 4-bit (MSE clipping) on every layer.
+def test_demo_model_layers_nu4_vs_best_uniform():
+    """Issue goal: nu4 weight MSE <= 0.85x the best uniform 4-bit (MSE clipping) per layer.
 
-    Measured (see the quant report): the per-tensor empirical codebook meets it on every
-    conv layer; ``fc`` (10 x 128, flat-topped weights) reaches only about 0.9x per channel.
+    Per-tensor empirical codebooks meet it on every conv layer. ``fc`` (10 x 128,
+    flat-topped weights) cannot per tensor: the globally optimal 16-level codebook
+    (dynamic programming) reaches only ~0.92x, so it gets one table per output channel.
     """
     ratios = {}
     for name, w in _demo_layers():
-        _, info = quantize_nonuniform(w, 4, per="tensor", method="kmeans")
+        per = "channel" if name == "fc.weight" else "tensor"
+        _, info = quantize_nonuniform(w, 4, per=per, method="kmeans")
         ratios[name] = info["mse_ratio"]
     assert len(ratios) == 8
-    assert all(r < 1.0 for r in ratios.values()), ratios
-    convs = {k: v for k, v in ratios.items() if k != "fc.weight"}
-    assert all(r <= 0.85 for r in convs.values()), ratios
+    assert all(r <= 0.85 for r in ratios.values()), ratios
+    for name, w in _demo_layers():  # the data-free method with a fitted spread multiplier
+        if name != "fc.weight":
+            _, a = quantize_nonuniform(w, 4, per="tensor")
+            _, b = quantize_nonuniform(w, 4, per="tensor", fit_scale=True)
+            assert b["mse"] <= a["mse"] and b["mse_ratio"] <= 0.85, (name, b)
+    fc = dict(_demo_layers())["fc.weight"]
+    _, info = quantize_nonuniform(fc, 4, per="tensor", method="kmeans")
+    assert 0.85 < info["mse_ratio"] < 1.0
+
+
+def test_optimal_levels_match_brute_force():
+    from itertools import combinations
+
+    rng = np.random.default_rng(6)
+    rows = rng.standard_normal((3, 9))
+    for r, levels in zip(rows, optimal_levels(rows, 3), strict=True):
+        x = np.sort(r)
+        best = min(sum(float(np.sum((seg - seg.mean()) ** 2))
+                       for seg in np.split(x, list(cut)))
+                   for cut in combinations(range(1, 9), 2))
+        d = (x[:, None] - levels[None, :].astype(np.float64)) ** 2  # [points, levels]
+        got = float(np.sum(d.min(axis=1)))
+        assert got <= best * (1 + 1e-5) + 1e-9
+    short = optimal_levels(np.array([[1.0, 2.0, 2.0]]), 4)  # fewer points than levels
+    np.testing.assert_array_equal(short, [[1.0, 2.0, 2.0, 2.0]])
 
 
 def test_bad_input():
