@@ -85,16 +85,22 @@ def _check_dtype(dtype) -> np.dtype:
 
 
 def median_seconds(run: Callable[[], object], budget: float, *, min_repeats: int = 3,
-                   max_repeats: int = 50) -> float:
+                   max_repeats: int = 50, cutoff: float = np.inf) -> float:
     """Median wall time of ``run()`` after one warm-up call: at least ``min_repeats`` calls,
-    more while the total stays under ``budget`` seconds (at most ``max_repeats``)."""
-    run()
+    more while the total stays under ``budget`` seconds (at most ``max_repeats``).
+
+    If the first timed call is slower than ``cutoff`` seconds it is returned as is (a clear
+    loser is not worth repeating).
+    """
+    run()  # one-time costs (kernel loading, packing, caches) stay out of the samples
     samples: list[float] = []
     total = 0.0
     while len(samples) < max_repeats and (len(samples) < min_repeats or total < budget):
         t0 = time.perf_counter()
         run()
         dt = time.perf_counter() - t0
+        if not samples and dt > cutoff:
+            return dt
         samples.append(dt)
         total += dt
     return float(np.median(samples))
@@ -135,7 +141,8 @@ def fastest_sparse_encoding(w: np.ndarray, mask: np.ndarray | None, x_shape: tup
     dtype : float32 (float activations, spmm_t vs sgemm) or int8 (uint8 activations,
         int8 values with per-row scales, qspmm_t vs qgemm)
     options : encodings to consider (default :func:`candidates`); ``dense`` is always added
-    budget : seconds of timed calls for the whole layer, shared by the options
+    budget : seconds of timed calls for the whole layer, shared by the options (an option
+        whose first timed call takes over 3x the dense median is timed once only)
     margin : a sparse encoding must beat dense by this fraction to be chosen
     dense_kernel : ``"sgemm"`` (pyedge's packed GEMM) or ``"blas"`` (NumPy matmul) for dense
     num_threads : kernel threads while timing (default 1: single thread)
@@ -170,11 +177,12 @@ def fastest_sparse_encoding(w: np.ndarray, mask: np.ndarray | None, x_shape: tup
     else:
         x = rng.integers(0, 256, size=(rows, k), dtype=np.uint8)
     per_option = budget / len(options)
-    seconds = {}
-    for o in options:
+    seconds: dict[str, float] = {}
+    for o in options:  # dense first: options over 3x dense on their first timed call stop
         run = _runner(wm, mask, o, dt, x, dense_kernel, num_threads)
+        cutoff = 3 * seconds["dense"] if seconds else np.inf
         seconds[o] = float(timer(o, run)) if timer is not None else \
-            median_seconds(run, per_option)
+            median_seconds(run, per_option, cutoff=cutoff)
     return choose(seconds, margin), seconds
 
 

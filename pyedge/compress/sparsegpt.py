@@ -64,7 +64,8 @@ def sparsegpt(w: np.ndarray, H: np.ndarray, sparsity: float | None = None, *,
     Parameters
     ----------
     w : float ndarray ``[N, K]`` (``K = kh*kw*cin`` in OHWI order for a convolution)
-    H : ``X^T X`` of the calibration inputs ``x[S, K]`` (:func:`pyedge.compress.hessian.hessian`)
+    H : ``X^T X`` (any positive scale, e.g. :func:`pyedge.compress.gptq.hessian`) of the
+        calibration inputs ``x[S, K]``
     sparsity : fraction of entries to prune, in [0, 1]; exactly ``round(sparsity * N * K)``
         entries (blocks for ``block``) are pruned. Optional with ``nm`` (then ``1 - n/m``).
     nm : (n, m): keep n of every m consecutive weights along K (K and ``blocksize`` multiples

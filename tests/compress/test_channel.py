@@ -153,3 +153,18 @@ def test_nonzero_constant_at_padding_is_rejected_for_exact_mode():
         prune_channels(b.graph(), b.weights, {"p": 6})
     g2, w2 = prune_channels(b.graph(), b.weights, {"p": 6}, keep_bias=True)
     assert w2["p.1"].shape[0] == 6
+
+
+def test_calibrated_refit_stays_closer_to_the_original():
+    graph, weights = _demo()
+    data = np.load(DEMO.replace("fmnist_dwsep.pedge", "fmnist_calib1k.npz"))
+    x = (data["images"][:48].astype(np.float32) / 255).reshape(-1, 1, 28, 28)
+    calib, held_out = x[:32], x[32:]
+    want = Model(graph, weights).run({"input": held_out})["logits"]
+    errors = []
+    for c in (None, {"input": calib}):
+        g2, w2 = prune_channels(graph, weights, 0.25, calib=c)
+        assert w2["block2_pw.weight.ohwi"].shape == (96, 1, 1, 48)
+        got = Model(g2, w2).run({"input": held_out})["logits"]
+        errors.append(np.linalg.norm(got - want) / np.linalg.norm(want))
+    assert errors[1] < 0.8 * errors[0]

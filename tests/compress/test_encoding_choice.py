@@ -9,6 +9,7 @@ from pyedge.compress.encoding_choice import (
     candidates,
     choose,
     fastest_sparse_encoding,
+    median_seconds,
 )
 from pyedge.compress.masks import block_mask, magnitude_mask
 from pyedge.tensors.compressed import quantize_rows
@@ -104,3 +105,12 @@ def test_shape_that_blocks_do_not_tile():
     w = RNG.standard_normal((6, 10)).astype(np.float32)
     with pytest.raises(ValueError, match="does not tile"):
         fastest_sparse_encoding(w, None, (2, 10), options=["bsr4x4"])
+
+
+def test_median_seconds_stops_early_for_a_clear_loser():
+    calls = []
+    assert median_seconds(lambda: calls.append(1), 1.0, cutoff=-1.0) >= 0
+    assert len(calls) == 2  # warm-up + one timed call
+    calls.clear()
+    median_seconds(lambda: calls.append(1), 0.0, min_repeats=4)
+    assert len(calls) == 5  # warm-up + min_repeats
