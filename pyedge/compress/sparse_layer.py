@@ -63,7 +63,10 @@ def encode_sparse(layer: Layer, lr: LayerRecipe, hessian, calibrated: bool, x_sh
     dense = fallback_int8(layer, lr.encoding, True)
     if dense.form == "float":  # the activation cannot be fused into an 8-bit kernel
         return dense
-    choice, seconds = fastest_sparse_encoding(w, mask, (rows, k), dtype=np.int8)
+    # a long budget and a wide margin: on a shared, busy machine one noisy dense timing
+    # must not make a sparse layout win (the choice is never allowed to be slower)
+    choice, seconds = fastest_sparse_encoding(w, mask, (rows, k), dtype=np.int8,
+                                              budget=0.2, margin=0.3)
     info = {"sparse_choice": choice, "sparse_seconds": seconds, "sparsity": sparsity}
     if choice == "dense":
         from pyedge.compress.uniform import quantize_int8_channel
