@@ -89,6 +89,8 @@ def main(argv=None) -> int:
     p.add_argument("--sparsity", type=float, default=0.8)
     p.add_argument("--bits", type=int, default=4)
     p.add_argument("--rank", type=int, default=None, help="rewrite: depthwise multiplier")
+    p.add_argument("--ramp", type=float, default=0.5,
+                   help="prune: fraction of the steps over which sparsity rises")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", type=Path, default=Path("/tmp/pyedge_train_runs"))
     p.add_argument("--log", type=Path, default=None)
@@ -165,7 +167,7 @@ def main(argv=None) -> int:
             student = GraphModule.load(MODEL)
             epochs = args.epochs or 2
             steps = -(-len(x) // args.batch) * epochs
-            sched = polynomial(0.0, args.sparsity, 0, int(steps * 0.5), frequency=25)
+            sched = polynomial(0.0, args.sparsity, 0, int(steps * args.ramp), frequency=25)
             # pointwise convolutions and the classifier (92 % of the weights); the stem and
             # the depthwise kernels (9 weights per channel) stay dense
             names = prunable_weights(student, min_size=1000, depthwise=False)
