@@ -15,6 +15,21 @@ from pyedge.train.module import GraphModule
 WEIGHT_SLOT = {"Conv": 1, "Gemm": 1, "Linear": 1, "MatMul": 1}
 
 
+def normalized_global_masks(weights: Mapping[str, np.ndarray],
+                            sparsity: float) -> dict[str, np.ndarray]:
+    """One magnitude threshold across layers on ``|w| / rms(layer)``.
+
+    Plain global magnitude favours layers with large weights (small fan-in) and can strip a
+    classifier almost bare; dividing by each layer's RMS compares weights by how large they
+    are within their layer, while still letting layers end up with different sparsities.
+    """
+    scaled = {}
+    for name, w in weights.items():
+        rms = float(np.sqrt(np.mean(np.square(w, dtype=np.float64))))
+        scaled[name] = w / rms if rms > 0 else w
+    return global_magnitude_masks(scaled, sparsity)
+
+
 class MaskHook:
     """Weight hook ``w * mask`` whose gradient is masked too (pruned weights stay zero)."""
 
@@ -38,13 +53,17 @@ class MaskHook:
             self.mask = np.asarray(state["mask"], dtype=bool)
 
 
-def prunable_weights(module: GraphModule, *, min_size: int = 0) -> list[str]:
-    """Parameters used as the weight of a Conv/Gemm/Linear/MatMul with >= ``min_size`` entries."""
+def prunable_weights(module: GraphModule, *, min_size: int = 0,
+                     depthwise: bool = True) -> list[str]:
+    """Parameters used as the weight of a Conv/Gemm/Linear/MatMul with >= ``min_size``
+    entries (``depthwise=False`` leaves out depthwise convolutions)."""
     names = []
     for node in module.graph.nodes:
         slot = WEIGHT_SLOT.get(node.op)
         if slot is not None and len(node.inputs) > slot:
             name = node.inputs[slot]
+            if not depthwise and node.op == "Conv" and int(node.attrs.get("group", 1)) > 1:
+                continue
             if name in module.params and module.params[name].ndim >= 2 and \
                     module.params[name].size >= min_size and name not in names:
                 names.append(name)
@@ -79,13 +98,13 @@ class GradualPruning(Callback):
     module : the module being trained; mask hooks are attached to ``names``
     schedule : target sparsity per step (``polynomial(...)`` / ``constant(...)``)
     names : weights to prune (default: :func:`prunable_weights`)
-    masks_fn : ``(weights, sparsity) -> masks`` (default: one global magnitude threshold)
+    masks_fn : ``(weights, sparsity) -> masks`` (default: :func:`normalized_global_masks`)
     """
 
     def __init__(self, module: GraphModule, schedule: Schedule, names: Iterable[str] | None = None,
                  masks_fn=None):
         self.names = list(names) if names is not None else prunable_weights(module)
-        self.pruner = GradualPruner(masks_fn or global_magnitude_masks, schedule)
+        self.pruner = GradualPruner(masks_fn or normalized_global_masks, schedule)
         self.hooks = attach_masks(module, {n: np.ones(module.params[n].shape, bool)
                                            for n in self.names})
 
