@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pyedge.kernels.checks import check_array, check_int, resolve_out
+from pyedge.kernels.checks import check_array, check_finite_positive, check_int, resolve_out
 from pyedge.kernels.convgeom import activation_bounds, geometry
 from pyedge.kernels.dwconv2d import depthwise_conv2d
 from pyedge.kernels.im2col import im2col
@@ -199,8 +199,8 @@ def conv2d_q(x: np.ndarray, x_zero_point: int, w_packed: PackedConvQ,
     out = resolve_out(out, (n, g.oh, g.ow, wp.cout), odt)
     y = out.reshape(-1, wp.cout)  # [M, C_out]
     cg = wp.cout // wp.groups
-    mult = None if multiplier is None else np.broadcast_to(
-        np.asarray(multiplier, dtype=np.float32), (wp.cout,))
+    mult = None if multiplier is None else check_finite_positive("multiplier", multiplier,
+                                                                 wp.cout)
     for gi in range(wp.groups):
         sl = slice(gi * cg, (gi + 1) * cg)
         xg = x if wp.groups == 1 else np.ascontiguousarray(
