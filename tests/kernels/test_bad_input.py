@@ -117,6 +117,13 @@ CALLS: dict[str, tuple[Callable, Callable]] = {
 }
 
 
+FINITE_OUT = {"max_pool2d", "activation", "apply_epilogue", "gemm_f32", "sgemm",
+              "depthwise_separable"}
+"""Float functions whose Inf input may give a finite output by definition: a clamping
+activation maps +-Inf to its bounds (relu6, the depthwise_separable default), max pooling
+may pick a finite value over -Inf. NaN is checked separately below for every backend."""
+
+
 def _wrong_dtype(a: np.ndarray) -> np.ndarray:
     return a.astype(np.float64 if a.dtype != np.float64 else np.int16)
 
@@ -199,11 +206,40 @@ def test_valid_call_then_every_bad_argument(name):
     for key, variant, value in variants(kwargs):
         bad = dict(make(np.random.default_rng(0)), **{key: value})
         try:
-            _call(fn, bad)
+            result = _call(fn, bad)
         except (TypeError, ValueError) as exc:
             # an empty array may instead make another argument inconsistent (N = 0 vs bias)
             named = [key] if variant != "zero_size" else list(kwargs)
             if not any(_names_argument(str(exc), k) for k in named):
                 unclear.append(f"{key}={variant}: {type(exc).__name__}: {exc}")
             continue
+        if variant in ("nan", "inf", "neg_inf") and isinstance(result, np.ndarray) \
+                and result.dtype.kind == "f":
+            assert not np.isfinite(result).all() or name in FINITE_OUT, \
+                f"{key}={variant}: non-finite input silently gave a finite result"
     assert not unclear, "errors that do not name the argument:\n" + "\n".join(unclear)
+
+
+@pytest.mark.parametrize("act", ["none", "relu", "relu6"])
+def test_nan_propagates_through_fused_clamps_in_every_backend(act):
+    """AVX2/AVX-512 min/max put the accumulator second, so NaN survives the fused clamp as in
+    the portable C, Numba and NumPy paths (it used to come out as -inf / the clamp bound)."""
+    from pyedge.kernels import registry
+
+    rng = np.random.default_rng(3)
+    a = _f32(rng, 4, 16)
+    a[1, 3] = np.nan
+    packed = K.pack_f32w(_f32(rng, 40, 16))
+    for k in registry.kernels("f32_gemm_minmax"):
+        y = K.sgemm(a, packed, None, act, kernel=k.name)
+        assert np.isnan(y[1]).all() and not np.isnan(y[[0, 2, 3]]).any(), k.name
+    x = _f32(rng, 1, 6, 6, 8)
+    x[0, 2, 2, 3] = np.nan
+    w = _f32(rng, 3, 3, 8)
+    for k in registry.kernels("f32_dwconv2d_3x3s1"):
+        y = K.depthwise_conv2d(x, w, None, 1, 1, activation=act, kernel=k.name)
+        assert np.isnan(y[0, 1:4, 1:4, 3]).all() and np.isnan(y).sum() == 9, k.name
+    w = CSR.from_dense(_f32(rng, 24, 16))
+    for k in registry.kernels("f32_spmm_csr"):
+        y = K.spmm_t(a, w, None, act, kernel=k.name)
+        assert np.isnan(y[1]).all() and not np.isnan(y[[0, 2, 3]]).any(), k.name
