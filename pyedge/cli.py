@@ -64,21 +64,26 @@ def _cmd_demo(args) -> int:
 
 def _read_feeds(model, specs: list[str]) -> dict:
     """``--input`` values: ``x.npy`` (single-input model), ``name=x.npy``, or an ``.npz``."""
+    import zipfile
+
     import numpy as np
 
     feeds = {}
     for spec in specs:
         name, sep, path = spec.rpartition("=")
-        if path.endswith(".npz"):
-            with np.load(path, allow_pickle=False) as z:
-                feeds.update({k: z[k] for k in z.files})
-            continue
-        if not sep:
-            if len(model.inputs) != 1:
-                raise ValueError(f"the model has inputs {[v.name for v in model.inputs]}; "
-                                 f"pass --input name=file.npy for each")
-            name = model.inputs[0].name
-        feeds[name] = np.load(path, allow_pickle=False)
+        try:
+            if path.endswith(".npz"):
+                with np.load(path, allow_pickle=False) as z:
+                    feeds.update({k: z[k] for k in z.files})
+                continue
+            if not sep:
+                if len(model.inputs) != 1:
+                    raise ValueError(f"the model has inputs {[v.name for v in model.inputs]}; "
+                                     f"pass --input name=file.npy for each")
+                name = model.inputs[0].name
+            feeds[name] = np.load(path, allow_pickle=False)
+        except (zipfile.BadZipFile, EOFError) as exc:  # corrupt or truncated .npz / .npy
+            raise ValueError(f"{path}: not a readable .npy/.npz file ({exc})") from None
     return feeds
 
 

@@ -37,7 +37,7 @@ PYEDGE_INLINE void tile2xn(const float* const* rr, float* PYEDGE_RESTRICT o, siz
 #pragma GCC unroll 4
     for (size_t dc = 0; dc < tc; dc++)
       _mm256_storeu_ps(o + dr * ow * c + dc * c,
-                       _mm256_min_ps(_mm256_max_ps(acc[dr][dc], vmin), vmax));
+                       _mm256_min_ps(vmax, _mm256_max_ps(vmin, acc[dr][dc])));
   }
 }
 
@@ -79,7 +79,7 @@ PYEDGE_INLINE void block(const float* const* rows, size_t nout, const float* w,
               }
             }
             _mm256_storeu_ps(o + d * ow * c + ox * c,
-                             _mm256_min_ps(_mm256_max_ps(acc, vmin), vmax));
+                             _mm256_min_ps(vmax, _mm256_max_ps(vmin, acc)));
           }
         }
       }
@@ -104,7 +104,7 @@ PYEDGE_INLINE void block(const float* const* rows, size_t nout, const float* w,
                   wv[ky * kw + kx], acc);
           }
           _mm256_storeu_ps(o + d * ow * c + ox * c,
-                           _mm256_min_ps(_mm256_max_ps(acc, vmin), vmax));
+                           _mm256_min_ps(vmax, _mm256_max_ps(vmin, acc)));
         }
       }
     }
@@ -129,7 +129,7 @@ PYEDGE_INLINE void block(const float* const* rows, size_t nout, const float* w,
             acc = _mm256_fmadd_ps(x, wt, acc);
           }
         }
-        _mm256_maskstore_ps(o + ox * c, m, _mm256_min_ps(_mm256_max_ps(acc, vmin), vmax));
+        _mm256_maskstore_ps(o + ox * c, m, _mm256_min_ps(vmax, _mm256_max_ps(vmin, acc)));
       }
     }
     for (size_t ox = lo; ox < hi; ox++) {
@@ -149,7 +149,7 @@ PYEDGE_INLINE void block(const float* const* rows, size_t nout, const float* w,
           y = _mm256_fmadd_ps(x, wt, y);
         }
       }
-      y = _mm256_min_ps(_mm256_max_ps(y, vmin), vmax);
+      y = _mm256_min_ps(vmax, _mm256_max_ps(vmin, y));
       if (full)
         _mm256_storeu_ps(o + ox * c, y);
       else

@@ -37,7 +37,7 @@ PYEDGE_INLINE void tile2xn(const float* const* rr, float* PYEDGE_RESTRICT o, siz
 #pragma GCC unroll 4
     for (size_t dc = 0; dc < tc; dc++)
       _mm512_storeu_ps(o + dr * ow * c + dc * c,
-                       _mm512_min_ps(_mm512_max_ps(acc[dr][dc], vmin), vmax));
+                       _mm512_min_ps(vmax, _mm512_max_ps(vmin, acc[dr][dc])));
   }
 }
 
@@ -79,7 +79,7 @@ PYEDGE_INLINE void block(const float* const* rows, size_t nout, const float* w,
               }
             }
             _mm512_storeu_ps(o + d * ow * c + ox * c,
-                             _mm512_min_ps(_mm512_max_ps(acc, vmin), vmax));
+                             _mm512_min_ps(vmax, _mm512_max_ps(vmin, acc)));
           }
         }
       }
@@ -104,7 +104,7 @@ PYEDGE_INLINE void block(const float* const* rows, size_t nout, const float* w,
                   wv[ky * kw + kx], acc);
           }
           _mm512_storeu_ps(o + d * ow * c + ox * c,
-                           _mm512_min_ps(_mm512_max_ps(acc, vmin), vmax));
+                           _mm512_min_ps(vmax, _mm512_max_ps(vmin, acc)));
         }
       }
     }
@@ -129,7 +129,7 @@ PYEDGE_INLINE void block(const float* const* rows, size_t nout, const float* w,
             acc = _mm512_fmadd_ps(x, wt, acc);
           }
         }
-        _mm512_mask_storeu_ps(o + ox * c, m, _mm512_min_ps(_mm512_max_ps(acc, vmin), vmax));
+        _mm512_mask_storeu_ps(o + ox * c, m, _mm512_min_ps(vmax, _mm512_max_ps(vmin, acc)));
       }
     }
     for (size_t ox = lo; ox < hi; ox++) {
@@ -149,7 +149,7 @@ PYEDGE_INLINE void block(const float* const* rows, size_t nout, const float* w,
           y = _mm512_fmadd_ps(x, wt, y);
         }
       }
-      y = _mm512_min_ps(_mm512_max_ps(y, vmin), vmax);
+      y = _mm512_min_ps(vmax, _mm512_max_ps(vmin, y));
       if (full)
         _mm512_storeu_ps(o + ox * c, y);
       else

@@ -40,8 +40,8 @@ void pyedge_f32_gemm_minmax_6x16__avx2(size_t m, size_t n, size_t k, const float
       }
       for (size_t i = 0; i < mm; i++) {
         float* o = out + (r0 + i) * out_stride + n0;
-        _mm256_maskstore_ps(o, m0v, _mm256_min_ps(_mm256_max_ps(acc0[i], vmin), vmax));
-        _mm256_maskstore_ps(o + 8, m1v, _mm256_min_ps(_mm256_max_ps(acc1[i], vmin), vmax));
+        _mm256_maskstore_ps(o, m0v, _mm256_min_ps(vmax, _mm256_max_ps(vmin, acc0[i])));
+        _mm256_maskstore_ps(o + 8, m1v, _mm256_min_ps(vmax, _mm256_max_ps(vmin, acc1[i])));
       }
     }
   }

@@ -40,8 +40,8 @@ static void tile8x32(size_t m, size_t nn, size_t k, const float* a, size_t a_str
     }
     for (size_t i = 0; i < mm; i++) {
       float* o = out + (m0 + i) * out_stride;
-      _mm512_mask_storeu_ps(o, k0, _mm512_min_ps(_mm512_max_ps(acc0[i], vmin), vmax));
-      _mm512_mask_storeu_ps(o + 16, k1, _mm512_min_ps(_mm512_max_ps(acc1[i], vmin), vmax));
+      _mm512_mask_storeu_ps(o, k0, _mm512_min_ps(vmax, _mm512_max_ps(vmin, acc0[i])));
+      _mm512_mask_storeu_ps(o + 16, k1, _mm512_min_ps(vmax, _mm512_max_ps(vmin, acc1[i])));
     }
   }
 }
@@ -67,7 +67,7 @@ static void tile16x16(size_t m, size_t nn, size_t k, const float* a, size_t a_st
     }
     for (size_t i = 0; i < mm; i++)
       _mm512_mask_storeu_ps(out + (m0 + i) * out_stride, k0,
-                            _mm512_min_ps(_mm512_max_ps(acc[i], vmin), vmax));
+                            _mm512_min_ps(vmax, _mm512_max_ps(vmin, acc[i])));
   }
 }
 

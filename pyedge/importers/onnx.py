@@ -610,10 +610,16 @@ def from_onnx(model: str | os.PathLike | object) -> Model:
     Raises
     ------
     GraphError listing every unsupported op type and node name, or naming the ONNX node
-    that could not be converted; ValueError for an unsupported opset.
+    that could not be converted; ValueError for an unsupported opset or a file that is not
+    an ONNX model (corrupt, truncated); OSError if the file cannot be read.
     """
     import onnx
+    from google.protobuf.message import DecodeError
 
     if not isinstance(model, onnx.ModelProto):
-        model = onnx.load(os.fspath(model))
+        path = os.fspath(model)
+        try:
+            model = onnx.load(path)
+        except DecodeError as exc:
+            raise ValueError(f"{path}: not a valid ONNX model ({exc})") from None
     return _Importer(model).run()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pyedge.kernels.checks import check_array, check_int, resolve_out
+from pyedge.kernels.checks import check_array, check_finite_positive, check_int, resolve_out
 from pyedge.kernels.convgeom import activation_bounds, geometry
 from pyedge.kernels.convhwc import applies as hwc_applies
 from pyedge.kernels.convhwc import conv_hwc_3x3s2, pack_conv_hwc
@@ -209,8 +209,8 @@ def conv2d_q(x: np.ndarray, x_zero_point: int, w_packed: PackedConvQ,
     out = resolve_out(out, (n, g.oh, g.ow, wp.cout), odt)
     y = out.reshape(-1, wp.cout)  # [M, C_out]
     cg = wp.cout // wp.groups
-    mult = None if multiplier is None else np.broadcast_to(
-        np.asarray(multiplier, dtype=np.float32), (wp.cout,))
+    mult = None if multiplier is None else check_finite_positive("multiplier", multiplier,
+                                                                 wp.cout)
     for gi in range(wp.groups):
         sl = slice(gi * cg, (gi + 1) * cg)
         xg = x if wp.groups == 1 else np.ascontiguousarray(

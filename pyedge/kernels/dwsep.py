@@ -13,6 +13,7 @@ from pyedge.kernels import dwconv2d, qdwconv2d, registry
 from pyedge.kernels.checks import check_array, resolve_out
 from pyedge.kernels.convgeom import activation_bounds
 from pyedge.kernels.qgemm import PackedQC8W, qgemm
+from pyedge.kernels.qoutput import check_qoutput
 from pyedge.kernels.sgemm import FAMILY as SGEMM_FAMILY
 from pyedge.kernels.sgemm import PackedF32W, pack_f32w, sgemm
 
@@ -32,6 +33,15 @@ def _stats(stats: dict | None, rows: int, tile_bytes: int, full_bytes: int) -> N
     if stats is not None:
         stats.update(tile_rows=rows, intermediate_bytes=tile_bytes,
                      unfused_intermediate_bytes=full_bytes)
+
+
+def _stage(names: str, check, *args):
+    """``check(*args)`` of one stage's kernel; its errors name this function's arguments
+    (the kernels call them w, bias, multiplier, out_zero_point, ...)."""
+    try:
+        return check(*args)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{names}: {exc}") from None
 
 
 def depthwise_separable(x: np.ndarray, w_dw: np.ndarray, b_dw: np.ndarray | None,
@@ -60,8 +70,9 @@ def depthwise_separable(x: np.ndarray, w_dw: np.ndarray, b_dw: np.ndarray | None
     ndarray of float32, shape (N, OH, OW, C_out); equal to the unfused pair up to float
     rounding of the GEMM.
     """
-    x, w_dw, b_dw, g, (lo, hi) = dwconv2d.prepare(x, w_dw, b_dw, stride, pads, dilation,
-                                                  dw_activation, None)
+    x, w_dw, b_dw, g, (lo, hi) = _stage(
+        "depthwise stage (x, w_dw, b_dw, dw_activation)", dwconv2d.prepare, x, w_dw, b_dw,
+        stride, pads, dilation, dw_activation, None)
     n, c = x.shape[0], w_dw.shape[2]
     if not isinstance(w_pw, PackedF32W):
         w_pw = pack_f32w(check_array("w_pw", w_pw, (np.float32,), ndim=2))
@@ -115,8 +126,9 @@ def depthwise_separable_q(x: np.ndarray, x_zero_point: int, w_dw: np.ndarray,
     ``w_pw`` is :func:`pack_qc8w` of the (C_out, C_mid) pointwise weights; other arguments
     and ``stats`` as in :func:`depthwise_separable`.
     """
-    a = qdwconv2d.prepare(x, x_zero_point, w_dw, b_dw, m_dw, mid_zero_point, np.uint8,
-                          mid_clamp, stride, pads, dilation)
+    a = _stage("depthwise stage (x, x_zero_point, w_dw, b_dw, m_dw, mid_zero_point, "
+               "mid_clamp)", qdwconv2d.prepare, x, x_zero_point, w_dw, b_dw, m_dw,
+               mid_zero_point, np.uint8, mid_clamp, stride, pads, dilation)
     if not isinstance(w_pw, PackedQC8W):
         raise TypeError(f"w_pw must come from pack_qc8w(), got {type(w_pw).__name__}")
     g, n, c = a.g, a.x.shape[0], a.w.shape[2]
@@ -124,6 +136,8 @@ def depthwise_separable_q(x: np.ndarray, x_zero_point: int, w_dw: np.ndarray,
     if k != c:
         raise ValueError(f"w_pw has K={k}; the depthwise output has {c} channels")
     odt = np.dtype(out_dtype)
+    _stage("pointwise stage (b_pw, m_pw, out_zero_point, out_dtype, out_clamp)", check_qoutput,
+           cout, b_pw, m_pw, out_zero_point, odt, out_clamp)  # before any output is written
     rows = _tile_rows(tile_rows, g.oh, g.ow * c)
     out = resolve_out(out, (n, g.oh, g.ow, cout), odt)
     threads = registry.config.resolve_threads(num_threads)

@@ -16,6 +16,8 @@ def apply_epilogue(y: np.ndarray, bias: np.ndarray | None = None, activation: st
     """
     if not isinstance(y, np.ndarray) or y.dtype != np.float32:
         raise TypeError("y must be a float32 ndarray")
+    if not y.flags.writeable:
+        raise ValueError("y must be writeable (the epilogue works in place)")
     if bias is not None:
         bias = np.asarray(bias)
         if bias.dtype != np.float32 or bias.shape != (y.shape[-1],):
@@ -42,6 +44,9 @@ def apply_epilogue(y: np.ndarray, bias: np.ndarray | None = None, activation: st
 def gemm_f32(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None = None,
              activation: str = "none", clamp: tuple[float, float] | None = None) -> np.ndarray:
     """Float GEMM ``x[M, K] @ w[N, K].T`` through NumPy's BLAS with the fused epilogue."""
+    if not isinstance(x, np.ndarray) or not isinstance(w, np.ndarray):
+        raise TypeError(f"x and w must be numpy.ndarray, got {type(x).__name__} and "
+                        f"{type(w).__name__}")
     if x.dtype != np.float32 or w.dtype != np.float32:
         raise TypeError(f"x and w must be float32, got {x.dtype} and {w.dtype}")
     if x.ndim != 2 or w.ndim != 2 or x.shape[1] != w.shape[1]:

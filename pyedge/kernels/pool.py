@@ -21,7 +21,12 @@ FAMILIES = ("f32_maxpool", "f32_avgpool", "u8_maxpool", "u8_avgpool")
 
 def _prepare(x, kernel, stride, pads):
     x = check_array("x", x, DTYPES, ndim=4)
-    kh, kw = (kernel, kernel) if isinstance(kernel, int) else tuple(kernel)
+    if isinstance(kernel, tuple | list) and len(kernel) == 2:
+        kh, kw = kernel
+    elif isinstance(kernel, int) and not isinstance(kernel, bool):
+        kh = kw = kernel
+    else:
+        raise TypeError(f"kernel must be an int or a pair of ints, got {kernel!r}")
     g = geometry(x.shape[1], x.shape[2], kh, kw, stride, pads, 1)
     if max(g.pt, g.pb) >= kh or max(g.pl, g.pr) >= kw:
         raise ValueError("pads must be smaller than the pooling window (a window of only "

@@ -54,6 +54,8 @@ def check_qoutput(n: int, bias_int32, multiplier, out_zero_point, out_dtype,
         mult = check_finite_positive("multiplier", multiplier, n)
     elif multiplier is not None:
         raise ValueError("multiplier is not used for out_dtype=int32; pass None")
+    if clamp is not None and (not isinstance(clamp, tuple | list) or len(clamp) != 2):
+        raise TypeError(f"clamp must be a pair (lo, hi) or None, got {clamp!r}")
     qmin, qmax, fmin, fmax, ozp = 0, 0, NO_FMIN, NO_FMAX, 0
     if odt in QRANGE:
         qmin, qmax = QRANGE[odt]

@@ -60,7 +60,7 @@ PYEDGE_INLINE void pyedge_f32_spmm_avx2_tile(const size_t R, const size_t C, con
     PYEDGE_UNROLL
     for (size_t v = 0; v < NV; v++) {
       const __m256 a = Q8 ? _mm256_mul_ps(acc[r][v], scale) : acc[r][v];
-      const __m256 s = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(a, bias), lo), hi);
+      const __m256 s = _mm256_min_ps(hi, _mm256_max_ps(lo, _mm256_add_ps(a, bias)));
       if (v + 1 < NV || last == 8)
         _mm256_storeu_ps(yr + 8 * v, s);
       else

@@ -80,7 +80,7 @@ PYEDGE_INLINE void pyedge_f32_spmm_avx512_tile(const size_t R, const size_t C, c
       __m512 s = acc[0][r][v];
       if (UU > 1) s = _mm512_add_ps(s, acc[1][r][v]);
       if (Q8) s = _mm512_mul_ps(s, scale);
-      s = _mm512_min_ps(_mm512_max_ps(_mm512_add_ps(s, bias), lo), hi);
+      s = _mm512_min_ps(hi, _mm512_max_ps(lo, _mm512_add_ps(s, bias)));
       if (v + 1 < NV)
         _mm512_storeu_ps(yr + 16 * v, s);
       else
@@ -237,7 +237,7 @@ PYEDGE_INLINE void pyedge_f32_spmm_t_avx512_block(const size_t R, const size_t C
       const __m512 bias = p->bias ? _mm512_maskz_loadu_ps(rows, p->bias + br * R)
                                   : _mm512_setzero_ps();
       if (Q8) s = _mm512_mul_ps(s, _mm512_maskz_loadu_ps(rows, p->scale + br * R));
-      s = _mm512_min_ps(_mm512_max_ps(_mm512_add_ps(s, bias), lo), hi);
+      s = _mm512_min_ps(hi, _mm512_max_ps(lo, _mm512_add_ps(s, bias)));
       _mm512_mask_storeu_ps(yb, rows, s);
     } else {
       float lanesum[16];

@@ -24,7 +24,7 @@ PYEDGE_INLINE void pyedge_qepilogue8_avx2(const pyedge_qparams* p, size_t row, _
   }
   __m256 v = _mm256_mul_ps(_mm256_cvtepi32_ps(acc), _mm256_set1_ps(p->multiplier[row]));
   if (p->out_kind == PYEDGE_OUT_FLOAT32) {
-    v = _mm256_min_ps(_mm256_max_ps(v, _mm256_set1_ps(p->fmin)), _mm256_set1_ps(p->fmax));
+    v = _mm256_min_ps(_mm256_set1_ps(p->fmax), _mm256_max_ps(_mm256_set1_ps(p->fmin), v));
     _mm256_maskstore_ps((float*)out + idx, mask, v);
     return;
   }

@@ -20,7 +20,7 @@ PYEDGE_INLINE void pyedge_qepilogue16_avx512(const pyedge_qparams* p, size_t row
   }
   __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(acc), _mm512_set1_ps(p->multiplier[row]));
   if (p->out_kind == PYEDGE_OUT_FLOAT32) {
-    v = _mm512_min_ps(_mm512_max_ps(v, _mm512_set1_ps(p->fmin)), _mm512_set1_ps(p->fmax));
+    v = _mm512_min_ps(_mm512_set1_ps(p->fmax), _mm512_max_ps(_mm512_set1_ps(p->fmin), v));
     _mm512_mask_storeu_ps((float*)out + idx, m, v);
     return;
   }
