@@ -49,6 +49,7 @@ typedef struct {
 PYEDGE_DECLARE_QS8_SPMM_ALL(scalar)
 PYEDGE_DECLARE_QS8_SPMM_ALL(avx2)
 PYEDGE_DECLARE_QS8_SPMM_ALL(avx512)
+PYEDGE_DECLARE_QS8_SPMM_ALL(avx512vnni)
 PYEDGE_DECLARE_QS8_SPMM(1, 1, neon)  /* ARM NEON: CSR */
 
 /* Portable bodies (R x C compile-time constants after inlining). */

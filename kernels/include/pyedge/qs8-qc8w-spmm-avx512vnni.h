@@ -1,0 +1,150 @@
+/* AVX-512 VNNI integer sparse matmul spmm_t (x[nb, k] row-major): tiles of 64 rows of x are
+ * transposed once per call tile into a scratch of dwords xs[g][t] = x[b0 + t, 4g .. 4g + 4)
+ * (zero past k), so one vpdpbusd multiplies 4 consecutive k of 16 rows by a broadcast dword of
+ * int8 weights: a 1 x 4 block row whole, single-column nonzeros of one group of 4 k merged
+ * into one dword (the other bytes zero). Integer sums are exact, the epilogue is
+ * pyedge_qepilogue16_avx512, so results are bit-exact. Only compiled with -mavx512vnni.
+ */
+#pragma once
+#include <immintrin.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pyedge/qs8-qc8w-spmm-avx2.h"
+#include "pyedge/qs8-qc8w-spmm-avx512.h"
+
+#define PYEDGE_QS8_VNNI_T 64 /* rows of x per transposed tile (dwords per scratch row) */
+
+/* Store cnt (1..16) requantized results of output row `row` for x rows b .. b+cnt-1 of y[nb, n]. */
+PYEDGE_INLINE void pyedge_qs8_vnni_store_col(const pyedge_qparams* p, size_t row, __m512i acc,
+                                             void* y, size_t b, size_t n, size_t cnt) {
+  int32_t tmp[16];
+  const __mmask16 m = (__mmask16)(0xFFFFu >> (16 - cnt));
+  pyedge_qepilogue16_avx512(p, row, acc, tmp, 0, m);
+  if (p->out_kind == PYEDGE_OUT_INT32 || p->out_kind == PYEDGE_OUT_FLOAT32) {
+    int32_t* yo = (int32_t*)y + b * n + row;
+    for (size_t t = 0; t < cnt; t++) yo[t * n] = tmp[t];
+  } else {
+    const int8_t* bytes = (const int8_t*)tmp;
+    int8_t* yo = (int8_t*)y + b * n + row;
+    for (size_t t = 0; t < cnt; t++) yo[t * n] = bytes[t];
+  }
+}
+
+/* One block row over NV * 16 transposed rows of x starting at xs (cnt of them valid). */
+PYEDGE_INLINE void pyedge_qs8_vnni_tile(const size_t R, const size_t C, const size_t NV,
+                                        const int idx16, size_t br, const uint32_t* xs,
+                                        size_t b, size_t cnt, size_t n, const int64_t* indptr,
+                                        const void* indices, const int8_t* values, void* y,
+                                        const pyedge_qparams* p) {
+  __m512i acc[16][4];
+  PYEDGE_UNROLL
+  for (size_t r = 0; r < R; r++)
+    PYEDGE_UNROLL
+    for (size_t v = 0; v < NV; v++) acc[r][v] = _mm512_setzero_si512();
+  const int64_t end = indptr[br + 1];
+  int64_t j = indptr[br];
+  while (j < end) {
+    const size_t col = pyedge_block_col(indices, idx16, j) * C;
+    uint32_t wd[16];
+    if (C == 4) {
+      PYEDGE_UNROLL
+      for (size_t r = 0; r < R; r++) memcpy(&wd[r], values + (size_t)j * R * 4 + r * 4, 4);
+      j++;
+    } else {  /* C == 1: merge the nonzeros of this group of 4 k */
+      PYEDGE_UNROLL
+      for (size_t r = 0; r < R; r++)
+        wd[r] = (uint32_t)(uint8_t)values[(size_t)j * R + r] << (8 * (col & 3));
+      for (j++; j < end; j++) {
+        const size_t c2 = pyedge_block_col(indices, idx16, j);
+        if ((c2 >> 2) != (col >> 2)) break;
+        PYEDGE_UNROLL
+        for (size_t r = 0; r < R; r++)
+          wd[r] |= (uint32_t)(uint8_t)values[(size_t)j * R + r] << (8 * (c2 & 3));
+      }
+    }
+    const uint32_t* xg = xs + (col >> 2) * PYEDGE_QS8_VNNI_T;
+    __m512i xv[4];
+    PYEDGE_UNROLL
+    for (size_t v = 0; v < NV; v++) xv[v] = _mm512_load_si512((const void*)(xg + 16 * v));
+    PYEDGE_UNROLL
+    for (size_t r = 0; r < R; r++) {
+      const __m512i wv = _mm512_set1_epi32((int32_t)wd[r]);
+      PYEDGE_UNROLL
+      for (size_t v = 0; v < NV; v++) acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], xv[v], wv);
+    }
+  }
+  PYEDGE_UNROLL
+  for (size_t r = 0; r < R; r++)
+    PYEDGE_UNROLL
+    for (size_t v = 0; v < NV; v++)
+      if (16 * v < cnt)
+        pyedge_qs8_vnni_store_col(p, br * R + r, acc[r][v], y, b + 16 * v, n,
+                                  cnt - 16 * v < 16 ? cnt - 16 * v : 16);
+}
+
+PYEDGE_INLINE void pyedge_qs8_spmm_t_avx512vnni_body(const size_t R, const size_t C, size_t br0,
+                                                     size_t br1, size_t nb, size_t k, size_t n,
+                                                     const int64_t* indptr,
+                                                     const void* indices, const int idx16,
+                                                     const int8_t* values, const uint8_t* x,
+                                                     void* y, const pyedge_qparams* p) {
+  const size_t T = PYEDGE_QS8_VNNI_T, NV = R >= 16 ? 1 : R >= 8 ? 2 : 4;
+  const size_t kg = (k + 3) / 4, kfull = k / 4;
+  if (nb < 4) {  /* a few rows: the gather / block-in-lanes bodies skip the transpose */
+    if (R * C == 1)
+      pyedge_qs8_spmm_t_avx512_csr_body(R, C, br0, br1, nb, k, n, indptr, indices, idx16, values,
+                                        x, y, p);
+    else
+      pyedge_qs8_spmm_t_avx2_block_body(R, C, br0, br1, nb, k, n, indptr, indices, idx16,
+                                        values, x, y, p);
+    return;
+  }
+  void* raw = malloc(kg * T * 4 + 64);  /* once per call, never in the loops below */
+  if (raw == NULL) {
+    pyedge_qs8_spmm_t_scalar_body(R, C, br0, br1, nb, k, n, indptr, indices, idx16, values, x, y,
+                                  p);
+    return;
+  }
+  uint32_t* xs = (uint32_t*)(((uintptr_t)raw + 63) & ~(uintptr_t)63);
+  for (size_t b0 = 0; b0 < nb; b0 += T) {
+    const size_t tb = nb - b0 < T ? nb - b0 : T;
+    for (size_t t = 0; t < T; t++) {  /* xs[g][t] = dword g of row b0 + t (zero past nb, k) */
+      if (t < tb) {
+        const uint8_t* row = x + (b0 + t) * k;
+        for (size_t g = 0; g < kfull; g++) memcpy(&xs[g * T + t], row + 4 * g, 4);
+        if (kg > kfull) {
+          uint32_t d = 0;
+          memcpy(&d, row + 4 * kfull, k - 4 * kfull);
+          xs[kfull * T + t] = d;
+        }
+      } else {
+        for (size_t g = 0; g < kg; g++) xs[g * T + t] = 0;
+      }
+    }
+    for (size_t br = br0; br < br1; br++)
+      for (size_t s = 0; s < tb; s += 16 * NV) {
+        const size_t cnt = tb - s < 16 * NV ? tb - s : 16 * NV;
+        switch ((cnt + 15) / 16) {
+          case 1:
+            pyedge_qs8_vnni_tile(R, C, 1, idx16, br, xs + s, b0 + s, cnt, n, indptr, indices,
+                                 values, y, p);
+            break;
+          case 2:
+            if (NV >= 2)
+              pyedge_qs8_vnni_tile(R, C, 2, idx16, br, xs + s, b0 + s, cnt, n, indptr, indices,
+                                   values, y, p);
+            break;
+          case 3:
+            if (NV >= 3)
+              pyedge_qs8_vnni_tile(R, C, 3, idx16, br, xs + s, b0 + s, cnt, n, indptr, indices,
+                                   values, y, p);
+            break;
+          default:
+            if (NV >= 4)
+              pyedge_qs8_vnni_tile(R, C, 4, idx16, br, xs + s, b0 + s, cnt, n, indptr, indices,
+                                   values, y, p);
+        }
+      }
+  }
+  free(raw);
+}
