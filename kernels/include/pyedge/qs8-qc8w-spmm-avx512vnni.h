@@ -30,47 +30,65 @@ PYEDGE_INLINE void pyedge_qs8_vnni_store_col(const pyedge_qparams* p, size_t row
   }
 }
 
-/* One block row over NV * 16 transposed rows of x starting at xs (cnt of them valid). */
+/* Weight dwords wd[0 .. R) of the next group of 4 k of block row j.. (one R x 4 block, or the
+ * R x 1 blocks whose columns share k / 4); advances *j and returns the group's first k. */
+PYEDGE_INLINE size_t pyedge_qs8_vnni_group(const size_t R, const size_t C, const int idx16,
+                                           int64_t* j, int64_t end, const void* indices,
+                                           const int8_t* values, uint32_t* wd) {
+  const size_t col = pyedge_block_col(indices, idx16, *j) * C;
+  if (C == 4) {
+    PYEDGE_UNROLL
+    for (size_t r = 0; r < R; r++) memcpy(&wd[r], values + (size_t)*j * R * 4 + r * 4, 4);
+    ++*j;
+    return col;
+  }
+  PYEDGE_UNROLL
+  for (size_t r = 0; r < R; r++)
+    wd[r] = (uint32_t)(uint8_t)values[(size_t)*j * R + r] << (8 * (col & 3));
+  for (++*j; *j < end; ++*j) {
+    const size_t c2 = pyedge_block_col(indices, idx16, *j);
+    if ((c2 >> 2) != (col >> 2)) break;
+    PYEDGE_UNROLL
+    for (size_t r = 0; r < R; r++)
+      wd[r] |= (uint32_t)(uint8_t)values[(size_t)*j * R + r] << (8 * (c2 & 3));
+  }
+  return col;
+}
+
+/* One block row over NV * 16 transposed rows of x starting at xs (cnt of them valid). Rows of
+ * one output (R == 1) alternate two accumulator sets so vpdpbusd latency is hidden. */
 PYEDGE_INLINE void pyedge_qs8_vnni_tile(const size_t R, const size_t C, const size_t NV,
                                         const int idx16, size_t br, const uint32_t* xs,
                                         size_t b, size_t cnt, size_t n, const int64_t* indptr,
                                         const void* indices, const int8_t* values, void* y,
                                         const pyedge_qparams* p) {
-  __m512i acc[16][4];
+  const size_t S = R == 1 ? 2 : 1;  /* accumulator sets */
+  __m512i acc[2][16][4];
   PYEDGE_UNROLL
-  for (size_t r = 0; r < R; r++)
+  for (size_t s = 0; s < S; s++)
     PYEDGE_UNROLL
-    for (size_t v = 0; v < NV; v++) acc[r][v] = _mm512_setzero_si512();
+    for (size_t r = 0; r < R; r++)
+      PYEDGE_UNROLL
+      for (size_t v = 0; v < NV; v++) acc[s][r][v] = _mm512_setzero_si512();
   const int64_t end = indptr[br + 1];
   int64_t j = indptr[br];
   while (j < end) {
-    const size_t col = pyedge_block_col(indices, idx16, j) * C;
-    uint32_t wd[16];
-    if (C == 4) {
+    PYEDGE_UNROLL
+    for (size_t s = 0; s < S; s++) {
+      if (s > 0 && j >= end) break;
+      uint32_t wd[16];
+      const size_t col = pyedge_qs8_vnni_group(R, C, idx16, &j, end, indices, values, wd);
+      const uint32_t* xg = xs + (col >> 2) * PYEDGE_QS8_VNNI_T;
+      __m512i xv[4];
       PYEDGE_UNROLL
-      for (size_t r = 0; r < R; r++) memcpy(&wd[r], values + (size_t)j * R * 4 + r * 4, 4);
-      j++;
-    } else {  /* C == 1: merge the nonzeros of this group of 4 k */
+      for (size_t v = 0; v < NV; v++) xv[v] = _mm512_load_si512((const void*)(xg + 16 * v));
       PYEDGE_UNROLL
-      for (size_t r = 0; r < R; r++)
-        wd[r] = (uint32_t)(uint8_t)values[(size_t)j * R + r] << (8 * (col & 3));
-      for (j++; j < end; j++) {
-        const size_t c2 = pyedge_block_col(indices, idx16, j);
-        if ((c2 >> 2) != (col >> 2)) break;
+      for (size_t r = 0; r < R; r++) {
+        const __m512i wv = _mm512_set1_epi32((int32_t)wd[r]);
         PYEDGE_UNROLL
-        for (size_t r = 0; r < R; r++)
-          wd[r] |= (uint32_t)(uint8_t)values[(size_t)j * R + r] << (8 * (c2 & 3));
+        for (size_t v = 0; v < NV; v++)
+          acc[s][r][v] = _mm512_dpbusd_epi32(acc[s][r][v], xv[v], wv);
       }
-    }
-    const uint32_t* xg = xs + (col >> 2) * PYEDGE_QS8_VNNI_T;
-    __m512i xv[4];
-    PYEDGE_UNROLL
-    for (size_t v = 0; v < NV; v++) xv[v] = _mm512_load_si512((const void*)(xg + 16 * v));
-    PYEDGE_UNROLL
-    for (size_t r = 0; r < R; r++) {
-      const __m512i wv = _mm512_set1_epi32((int32_t)wd[r]);
-      PYEDGE_UNROLL
-      for (size_t v = 0; v < NV; v++) acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], xv[v], wv);
     }
   }
   PYEDGE_UNROLL
@@ -78,8 +96,10 @@ PYEDGE_INLINE void pyedge_qs8_vnni_tile(const size_t R, const size_t C, const si
     PYEDGE_UNROLL
     for (size_t v = 0; v < NV; v++)
       if (16 * v < cnt)
-        pyedge_qs8_vnni_store_col(p, br * R + r, acc[r][v], y, b + 16 * v, n,
-                                  cnt - 16 * v < 16 ? cnt - 16 * v : 16);
+        pyedge_qs8_vnni_store_col(p, br * R + r, S == 2 ? _mm512_add_epi32(acc[0][r][v],
+                                                                           acc[S - 1][r][v])
+                                                        : acc[0][r][v],
+                                  y, b + 16 * v, n, cnt - 16 * v < 16 ? cnt - 16 * v : 16);
 }
 
 PYEDGE_INLINE void pyedge_qs8_spmm_t_avx512vnni_body(const size_t R, const size_t C, size_t br0,
