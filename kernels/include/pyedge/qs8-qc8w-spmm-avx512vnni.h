@@ -2,8 +2,9 @@
  * transposed once per call tile into a scratch of dwords xs[g][t] = x[b0 + t, 4g .. 4g + 4)
  * (zero past k), so one vpdpbusd multiplies 4 consecutive k of 16 rows by a broadcast dword of
  * int8 weights: a 1 x 4 block row whole, single-column nonzeros of one group of 4 k merged
- * into one dword (the other bytes zero). Integer sums are exact, the epilogue is
- * pyedge_qepilogue16_avx512, so results are bit-exact. Only compiled with -mavx512vnni.
+ * into one dword (the other bytes zero). Integer sums are exact and the epilogue is
+ * pyedge_qepilogue16_avx512 (into a staging tile stored transposed into y), so results are
+ * bit-exact. Only compiled with -mavx512vnni.
  */
 #pragma once
 #include <immintrin.h>
@@ -13,22 +14,6 @@
 #include "pyedge/qs8-qc8w-spmm-avx512.h"
 
 #define PYEDGE_QS8_VNNI_T 64 /* rows of x per transposed tile (dwords per scratch row) */
-
-/* Store cnt (1..16) requantized results of output row `row` for x rows b .. b+cnt-1 of y[nb, n]. */
-PYEDGE_INLINE void pyedge_qs8_vnni_store_col(const pyedge_qparams* p, size_t row, __m512i acc,
-                                             void* y, size_t b, size_t n, size_t cnt) {
-  int32_t tmp[16];
-  const __mmask16 m = (__mmask16)(0xFFFFu >> (16 - cnt));
-  pyedge_qepilogue16_avx512(p, row, acc, tmp, 0, m);
-  if (p->out_kind == PYEDGE_OUT_INT32 || p->out_kind == PYEDGE_OUT_FLOAT32) {
-    int32_t* yo = (int32_t*)y + b * n + row;
-    for (size_t t = 0; t < cnt; t++) yo[t * n] = tmp[t];
-  } else {
-    const int8_t* bytes = (const int8_t*)tmp;
-    int8_t* yo = (int8_t*)y + b * n + row;
-    for (size_t t = 0; t < cnt; t++) yo[t * n] = bytes[t];
-  }
-}
 
 /* Weight dwords wd[0 .. R) of the next group of 4 k of block row j.. (one R x 4 block, or the
  * R x 1 blocks whose columns share k / 4); advances *j and returns the group's first k. */
@@ -55,12 +40,13 @@ PYEDGE_INLINE size_t pyedge_qs8_vnni_group(const size_t R, const size_t C, const
   return col;
 }
 
-/* One block row over NV * 16 transposed rows of x starting at xs (cnt of them valid). Rows of
+/* One block row over NV * 16 transposed rows of x starting at xs (cnt of them valid), into
+ * the staging tile ys[row - r0][16 * v ..] (ys already offset to the first of those rows). Rows of
  * one output (R == 1) alternate two accumulator sets so vpdpbusd latency is hidden. */
 PYEDGE_INLINE void pyedge_qs8_vnni_tile(const size_t R, const size_t C, const size_t NV,
                                         const int idx16, size_t br, const uint32_t* xs,
-                                        size_t b, size_t cnt, size_t n, const int64_t* indptr,
-                                        const void* indices, const int8_t* values, void* y,
+                                        size_t cnt, size_t r0, const int64_t* indptr,
+                                        const void* indices, const int8_t* values, void* ys,
                                         const pyedge_qparams* p) {
   const size_t S = R == 1 ? 2 : 1;  /* accumulator sets */
   __m512i acc[2][16][4];
@@ -96,10 +82,10 @@ PYEDGE_INLINE void pyedge_qs8_vnni_tile(const size_t R, const size_t C, const si
     PYEDGE_UNROLL
     for (size_t v = 0; v < NV; v++)
       if (16 * v < cnt)
-        pyedge_qs8_vnni_store_col(p, br * R + r, S == 2 ? _mm512_add_epi32(acc[0][r][v],
-                                                                           acc[S - 1][r][v])
-                                                        : acc[0][r][v],
-                                  y, b + 16 * v, n, cnt - 16 * v < 16 ? cnt - 16 * v : 16);
+        pyedge_qepilogue16_avx512(
+            p, br * R + r, S == 2 ? _mm512_add_epi32(acc[0][r][v], acc[S - 1][r][v]) : acc[0][r][v],
+            ys, (br * R + r - r0) * PYEDGE_QS8_VNNI_T + 16 * v,
+            (__mmask16)(0xFFFFu >> (cnt - 16 * v < 16 ? 16 - (cnt - 16 * v) : 0)));
 }
 
 PYEDGE_INLINE void pyedge_qs8_spmm_t_avx512vnni_body(const size_t R, const size_t C, size_t br0,
@@ -119,13 +105,16 @@ PYEDGE_INLINE void pyedge_qs8_spmm_t_avx512vnni_body(const size_t R, const size_
                                         values, x, y, p);
     return;
   }
-  void* raw = malloc(kg * T * 4 + 64);  /* once per call, never in the loops below */
+  const size_t r0 = br0 * R, nr = (br1 - br0) * R;
+  const int wide = p->out_kind == PYEDGE_OUT_INT32 || p->out_kind == PYEDGE_OUT_FLOAT32;
+  void* raw = malloc(kg * T * 4 + nr * T * 4 + 64);  /* once per call, never in the loops below */
   if (raw == NULL) {
     pyedge_qs8_spmm_t_scalar_body(R, C, br0, br1, nb, k, n, indptr, indices, idx16, values, x, y,
                                   p);
     return;
   }
-  uint32_t* xs = (uint32_t*)(((uintptr_t)raw + 63) & ~(uintptr_t)63);
+  uint32_t* xs = (uint32_t*)(((uintptr_t)raw + 63) & ~(uintptr_t)63);  /* [kg, T] */
+  int32_t* ys = (int32_t*)(xs + kg * T);  /* outputs [nr, T] of p->out_kind elements */
   for (size_t b0 = 0; b0 < nb; b0 += T) {
     const size_t tb = nb - b0 < T ? nb - b0 : T;
     for (size_t t = 0; t < T; t++) {  /* xs[g][t] = dword g of row b0 + t (zero past nb, k) */
@@ -146,25 +135,34 @@ PYEDGE_INLINE void pyedge_qs8_spmm_t_avx512vnni_body(const size_t R, const size_
         const size_t cnt = tb - s < 16 * NV ? tb - s : 16 * NV;
         switch ((cnt + 15) / 16) {
           case 1:
-            pyedge_qs8_vnni_tile(R, C, 1, idx16, br, xs + s, b0 + s, cnt, n, indptr, indices,
-                                 values, y, p);
+            pyedge_qs8_vnni_tile(R, C, 1, idx16, br, xs + s, cnt, r0, indptr, indices,
+                                 values, wide ? (void*)(ys + s) : (void*)((int8_t*)ys + s), p);
             break;
           case 2:
             if (NV >= 2)
-              pyedge_qs8_vnni_tile(R, C, 2, idx16, br, xs + s, b0 + s, cnt, n, indptr, indices,
-                                   values, y, p);
+              pyedge_qs8_vnni_tile(R, C, 2, idx16, br, xs + s, cnt, r0, indptr, indices,
+                                 values, wide ? (void*)(ys + s) : (void*)((int8_t*)ys + s), p);
             break;
           case 3:
             if (NV >= 3)
-              pyedge_qs8_vnni_tile(R, C, 3, idx16, br, xs + s, b0 + s, cnt, n, indptr, indices,
-                                   values, y, p);
+              pyedge_qs8_vnni_tile(R, C, 3, idx16, br, xs + s, cnt, r0, indptr, indices,
+                                 values, wide ? (void*)(ys + s) : (void*)((int8_t*)ys + s), p);
             break;
           default:
             if (NV >= 4)
-              pyedge_qs8_vnni_tile(R, C, 4, idx16, br, xs + s, b0 + s, cnt, n, indptr, indices,
-                                   values, y, p);
+              pyedge_qs8_vnni_tile(R, C, 4, idx16, br, xs + s, cnt, r0, indptr, indices,
+                                 values, wide ? (void*)(ys + s) : (void*)((int8_t*)ys + s), p);
         }
       }
+    for (size_t t = 0; t < tb; t++) {  /* staging tile [nr, tb] -> rows b0 + t of y */
+      if (wide) {
+        int32_t* yo = (int32_t*)y + (b0 + t) * n + r0;
+        for (size_t r = 0; r < nr; r++) yo[r] = ys[r * T + t];
+      } else {
+        int8_t* yo = (int8_t*)y + (b0 + t) * n + r0;
+        for (size_t r = 0; r < nr; r++) yo[r] = ((const int8_t*)ys)[r * T + t];
+      }
+    }
   }
   free(raw);
 }
