@@ -112,12 +112,15 @@ def _native() -> list[Kernel]:
     from pyedge.kernels._cython import qspmm as nat
     from pyedge.kernels.cpu import ISAS
 
+    vnni = ISAS.index("avx512vnni")  # its spmm_t reads x only by dwords inside rows for B >= 4
+
     def run(params, transposed, w, x, zp, wsum, bias, mult, kind, ozp, qmin, qmax, fmin, fmax,
             out, threads):
         bounds = block_row_chunks(w, threads)
         if not transposed and x.shape[1] == 1:  # GEMV: x[K, 1] is x[1, K]; out[N, 1] is [1, N]
             x, out, transposed = x.reshape(1, -1), out.reshape(1, -1), True
-        if transposed:  # ukernels may read the 3 bytes before x: give it a 4-byte head
+        if transposed and (x.shape[0] < 4 or params["isa"] != vnni):
+            # gather ukernels may read the 3 bytes before x: give it a 4-byte head
             buf = np.empty(x.size + 4, np.uint8)
             buf[4:] = x.reshape(-1)
             x = buf[4:].reshape(x.shape)

@@ -86,6 +86,28 @@ def test_extremes_wide_indices_and_threads(block, kernel, rng):
     np.testing.assert_array_equal(qspmm_t(xt, enc, 0, kernel=kernel), ref.qspmm_t(xt, 0, wd))
 
 
+@pytest.mark.parametrize("block,kernel", CASES, ids=IDS)
+def test_qspmm_t_row_tiles(block, kernel, rng):
+    """spmm_t over B around the 16-row vectors and 64-row transposed tiles, K % 4 != 0, an
+    empty block row, and all-255 activations over long rows with int32 indices."""
+    enc, wd = _encode(rng, block, 5, 7 if block[1] == 1 else 9, 0.5)
+    bias, mult = _epi(rng, enc.shape[0])
+    k = enc.shape[1]
+    for i, nb in enumerate([1, 4, 15, 16, 17, 48, 63, 64, 65, 130]):
+        odt, zo, clamp = OUTS[i % len(OUTS)]
+        m = None if odt == np.int32 else mult
+        x = rng.integers(0, 256, (nb, k), dtype=np.uint8)
+        np.testing.assert_array_equal(qspmm_t(x, enc, 77, bias, m, zo, odt, clamp,
+                                              kernel=kernel),
+                                      ref.qspmm_t(x, 77, wd, bias, m, zo, odt, clamp),
+                                      err_msg=f"B={nb} {np.dtype(odt)}")
+    enc, wd = _encode(rng, block, 12, 777 // block[1], 0.9, np.int32)
+    x = np.full((33, enc.shape[1]), 255, dtype=np.uint8)
+    base = qspmm_t(x, enc, 0, num_threads=1, kernel=kernel)
+    np.testing.assert_array_equal(base, ref.qspmm_t(x, 0, wd))
+    np.testing.assert_array_equal(qspmm_t(x, enc, 0, num_threads=3, kernel=kernel), base)
+
+
 @pytest.mark.parametrize("kernel", kernel_ids("qs8_qc8w_spmm_csr"))
 def test_round_half_to_even(kernel):
     w = np.ones((3, 1), np.float32)

@@ -75,6 +75,22 @@ def test_spmm_t_small_batches(block, kernel, density, rng):
 
 
 @pytest.mark.parametrize("block,kernel", CASES, ids=IDS)
+def test_spmm_t_row_tiles(block, kernel, rng):
+    """spmm_t over B around the 16-row vectors and 64-row transposed tiles, with 3 threads."""
+    n, k = _shape(block, 5, 9)
+    enc, dense = _encode(rng, block, n, k, 0.5)
+    bias = rng.standard_normal(n).astype(np.float32)
+    for i, nb in enumerate([15, 16, 17, 63, 64, 65, 130]):
+        act, clamp, lo, hi = ACTS[i % len(ACTS)]
+        x = rng.standard_normal((nb, k)).astype(np.float32)
+        got = spmm_t(x, enc, bias, act, clamp, kernel=kernel)
+        np.testing.assert_allclose(got, ref.spmm_t(x, dense, bias, lo, hi), **F32_SPMM,
+                                   err_msg=f"B={nb} {act}")
+        np.testing.assert_array_equal(spmm_t(x, enc, bias, act, clamp, num_threads=3,
+                                             kernel=kernel), got)
+
+
+@pytest.mark.parametrize("block,kernel", CASES, ids=IDS)
 def test_long_rows_wide_indices_and_unaligned_x(block, kernel, rng):
     """Rows longer than the unrolled loops, int32 indices / int64 indptr, x off alignment."""
     n, k = _shape(block, 3, 70)

@@ -8,6 +8,7 @@
  */
 #pragma once
 #include <immintrin.h>
+#include <stdlib.h>
 #include "pyedge/f32-spmm.h"
 
 /* One block row, columns [b0, b0 + 16*NV) of y, the last vector masked by tail. */
@@ -276,4 +277,40 @@ PYEDGE_INLINE void pyedge_f32_spmm_t_avx512_body(const size_t R, const size_t C,
         pyedge_f32_spmm_t_avx512_block(R, C, Q8, 1, idx16, br, b0, k, n, indptr, indices, values, x, y, p);
     }
   }
+}
+
+/* spmm_t for many rows of x: tiles of 64 rows of x are transposed into a channel-major scratch
+ * (allocated once per call), the spmm body runs on them into a scratch y[N, 64], and its rows
+ * are stored back with stride n; fewer than 16 rows use the gather bodies above. */
+PYEDGE_INLINE void pyedge_f32_spmm_t_avx512_tiled_body(const size_t R, const size_t C,
+                                                       const int Q8, size_t br0, size_t br1,
+                                                       size_t nb, size_t k, size_t n,
+                                                       const int64_t* indptr,
+                                                       const void* indices, const int idx16,
+                                                       const void* values, const float* x,
+                                                       float* y,
+                                                       const pyedge_f32_minmax_params* p) {
+  const size_t T = 64, rows = br1 * R;
+  float* raw = nb < 16 ? NULL : (float*)malloc((k * T + rows * T) * sizeof(float) + 64);
+  if (raw == NULL) {
+    pyedge_f32_spmm_t_avx512_body(R, C, Q8, br0, br1, nb, k, n, indptr, indices, idx16, values,
+                                  x, y, p);
+    return;
+  }
+  float* xs = (float*)(((uintptr_t)raw + 63) & ~(uintptr_t)63);  /* [k, T] */
+  float* ys = xs + k * T;                                         /* [rows, tb] */
+  for (size_t b0 = 0; b0 < nb; b0 += T) {
+    const size_t tb = nb - b0 < T ? nb - b0 : T;
+    for (size_t t = 0; t < tb; t++) {
+      const float* row = x + (b0 + t) * k;
+      for (size_t kk = 0; kk < k; kk++) xs[kk * T + t] = row[kk];
+    }
+    pyedge_f32_spmm_avx512_body(R, C, Q8, br0, br1, tb, T, indptr, indices, idx16, values, xs,
+                                ys, p);
+    for (size_t t = 0; t < tb; t++) {
+      float* yo = y + (b0 + t) * n;
+      for (size_t r = br0 * R; r < rows; r++) yo[r] = ys[r * tb + t];
+    }
+  }
+  free(raw);
 }

@@ -15,6 +15,9 @@
   PYEDGE_QS8_SPMM_ENTRY(16, 1, ISA, ISAENUM, "qs8_qc8w_spmm_bsr_16x1_minmax__" #ISA)
 
 static const pyedge_qs8_qc8w_spmm_ukernel pyedge_qs8_qc8w_spmm_table[] = {
+#ifdef PYEDGE_HAVE_AVX512VNNI
+  PYEDGE_QS8_SPMM_ROW(avx512vnni, PYEDGE_ISA_AVX512VNNI)
+#endif
 #ifdef PYEDGE_HAVE_AVX512
   PYEDGE_QS8_SPMM_ROW(avx512, PYEDGE_ISA_AVX512)
 #endif
